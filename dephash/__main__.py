@@ -1,0 +1,5 @@
+"""Allow ``python -m dephash``."""
+
+from dephash.cli import main
+
+main()

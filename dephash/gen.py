@@ -1,0 +1,325 @@
+"""The ``gen`` use case: resolve, list every file of each pinned version, hash, render."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from dephash import __version__
+from dephash.digests import Hasher, run_parallel
+from dephash.errors import EnvironmentFailure, InputError
+from dephash.index import IndexClient, NetworkSettings, files_for_version, make_session, url_filename
+from dephash.models import DistFile, GenOptions, IndexSettings, Pin, Resolution, ResolvedPackage
+from dephash.pip import PipRunner, index_settings
+from dephash.redact import redact
+from dephash.render import render
+from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GenResult:
+    """What ``gen`` produced: the pins, and the file text that renders them."""
+
+    pins: tuple[Pin, ...]
+    text: str
+    resolution: Resolution
+
+
+def generate(
+    options: GenOptions,
+    *,
+    runner: PipRunner | None = None,
+    session: requests.Session | None = None,
+    network: NetworkSettings | None = None,
+    stdin_text: str | None = None,
+) -> GenResult:
+    """Resolve ``options.input`` with pip and return the hashed, pinned file."""
+    runner = runner or PipRunner()
+    network = network or NetworkSettings(pool_size=options.jobs)
+    shown_input = display_path(options.input)
+    if options.input == "-":
+        parsed = parse_requirements("-", text=stdin_text or "", display="-")
+    else:
+        parsed = parse_requirements(options.input, display=shown_input)
+    runner.version()
+    settings = index_settings(
+        runner.config(),
+        index_url=options.index_url,
+        extra_index_urls=options.extra_index_urls,
+        find_links=options.find_links,
+        no_index=options.no_index,
+        file_options=parsed.index_options,
+    )
+    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
+    with _pip_input(options.input, stdin_text) as requirements_path:
+        resolution = runner.resolve(requirements_path, pip_arguments(options), options.python)
+    if not resolution.packages:
+        raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
+    owned_session = session is None
+    session = session or make_session(network)
+    try:
+        hashes = collect_hashes(resolution, settings, options, session, network)
+    finally:
+        if owned_session:
+            session.close()
+    via = annotations(resolution, parsed)
+    pins = tuple(
+        Pin(
+            name=package.name,
+            version=package.version,
+            hashes=hashes[package.name],
+            via=via.get(package.name, ()),
+            url=_strip_fragment(redact(package.url)) if package.direct else None,
+        )
+        for package in resolution.packages
+    )
+    text = render(pins, header(options, resolution), options.annotate)
+    return GenResult(pins, text, resolution)
+
+
+@contextmanager
+def _pip_input(path: str, stdin_text: str | None) -> Iterator[Path]:
+    """The file pip reads: the input itself, or standard input saved beside the cwd."""
+    if path != "-":
+        yield Path(path)
+        return
+    # In the current directory, so that relative -r/-c lines mean what they say.
+    handle, name = tempfile.mkstemp(prefix=".dephash-stdin-", suffix=".txt", dir=Path.cwd())
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(stdin_text or "")
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def pip_arguments(options: GenOptions) -> list[str]:
+    """The pip options ``gen`` passes through."""
+    args: list[str] = []
+    if options.index_url:
+        args += ["--index-url", options.index_url]
+    for url in options.extra_index_urls:
+        args += ["--extra-index-url", url]
+    for location in options.find_links:
+        args += ["--find-links", location]
+    if options.no_index:
+        args.append("--no-index")
+    if options.pre:
+        args.append("--pre")
+    for value in options.only_binary:
+        args += ["--only-binary", value]
+    for value in options.no_binary:
+        args += ["--no-binary", value]
+    return args
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def collect_hashes(
+    resolution: Resolution,
+    settings: IndexSettings,
+    options: GenOptions,
+    session: requests.Session,
+    network: NetworkSettings,
+) -> dict[str, tuple[str, ...]]:
+    """For every resolved package, the sorted ``alg:hex`` hashes of all its files."""
+    client = IndexClient(session, network)
+    hasher = Hasher(options.algorithm, session, network)
+    indexed = [package for package in resolution.packages if not package.direct]
+    pages = [(url, package.name) for package in indexed for url in settings.index_urls]
+    listings = run_parallel(lambda page: client.project_files(*page), pages, options.jobs)
+    link_files = [
+        item
+        for listing in run_parallel(client.find_links_files, settings.find_links, options.jobs)
+        for item in listing
+    ]
+    available: dict[str, list[DistFile]] = defaultdict(list)
+    for (_, project), listing in zip(pages, listings):
+        available[project].extend(listing or [])
+    files: dict[str, list[DistFile]] = {}
+    for package in resolution.packages:
+        if package.direct:
+            url = _strip_fragment(package.url)
+            files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
+            continue
+        candidates = [*available[package.name], *link_files]
+        matching = _unique_files(files_for_version(candidates, package.name, package.version))
+        files[package.name] = _with_chosen_file(matching, package)
+        _warn_if_yanked(package, matching)
+    work = sorted({item for group in files.values() for item in group}, key=_file_key)
+    log.debug("%d files to hash with %s", len(work), options.algorithm)
+    digests = dict(zip(work, run_parallel(hasher.digest, work, options.jobs)))
+    return {
+        name: tuple(sorted({f"{options.algorithm}:{digests[item].hexdigest}" for item in group}))
+        for name, group in files.items()
+    }
+
+
+def _file_key(item: DistFile) -> tuple[str, str]:
+    return (item.filename, item.url)
+
+
+def _unique_files(files: Sequence[DistFile]) -> list[DistFile]:
+    """One entry per file: the same file listed by two indexes is hashed once."""
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], DistFile] = {}
+    for item in files:
+        key = (item.filename, item.hashes) if item.hashes else (item.url, ())
+        seen.setdefault(key, item)
+    return list(seen.values())
+
+
+def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[DistFile]:
+    """Make sure the file pip chose is hashed, even if no listing showed it as pip saw it."""
+    if not package.url:
+        if files:
+            return files
+        raise EnvironmentFailure(
+            f"{package.name}=={package.version}: no index lists a file of this version"
+        )
+    url = _strip_fragment(package.url)
+    chosen_name = url_filename(url)
+    chosen_hashes = dict(package.archive_hashes)
+    for item in files:
+        published = dict(item.hashes)
+        shared = set(published) & set(chosen_hashes)
+        if item.filename == chosen_name and all(published[a] == chosen_hashes[a] for a in shared):
+            return files
+    log.debug("%s: adding the file pip chose, %s", package.name, redact(url))
+    return [*files, DistFile(chosen_name, url, package.archive_hashes)]
+
+
+def _warn_if_yanked(package: ResolvedPackage, files: Sequence[DistFile]) -> None:
+    if files and all(item.yanked is not None for item in files):
+        reason = "; ".join(sorted({item.yanked for item in files if item.yanked})) or "no reason given"
+        log.warning("%s==%s is yanked from its index (%s)", package.name, package.version, reason)
+
+
+def annotations(resolution: Resolution, parsed: RequirementsFile) -> dict[str, tuple[str, ...]]:
+    """``# via`` sources per package: input files for top-level ones, then parents."""
+    installed = {package.name: package for package in resolution.packages}
+    direct: dict[str, set[str]] = defaultdict(set)
+    extras: dict[str, set[str]] = {name: set(p.requested_extras) for name, p in installed.items()}
+    for line in parsed.requirements:
+        if line.name in installed:
+            direct[line.name].add(f"{'-c' if line.constraint else '-r'} {line.source}")
+            if not line.constraint:
+                extras[line.name].update(line.extras)
+    parents = dependency_parents(resolution, extras)
+    return {
+        name: (*sorted(direct[name]), *sorted(parents[name]))
+        for name in installed
+        if direct[name] or parents[name]
+    }
+
+
+def dependency_parents(
+    resolution: Resolution, extras: Mapping[str, set[str]]
+) -> dict[str, set[str]]:
+    """Which installed packages require each installed package, in this environment.
+
+    Extras propagate: ``a`` requiring ``b[x]`` makes ``b``'s ``x`` dependencies count.
+    """
+    environment = dict(resolution.environment)
+    installed = {package.name: package for package in resolution.packages}
+    active_extras = {name: set(extras.get(name, ())) for name in installed}
+    parents: dict[str, set[str]] = defaultdict(set)
+    changed = True
+    while changed:
+        changed = False
+        for package in resolution.packages:
+            for dependency, dependency_extras in _active_requirements(
+                package, active_extras[package.name], environment
+            ):
+                if dependency not in installed:
+                    continue
+                parents[dependency].add(package.name)
+                missing = dependency_extras - active_extras[dependency]
+                if missing:
+                    active_extras[dependency] |= missing
+                    changed = True
+    return parents
+
+
+def _active_requirements(
+    package: ResolvedPackage, extras: set[str], environment: Mapping[str, str]
+) -> Iterator[tuple[str, set[str]]]:
+    for spec in package.requires_dist:
+        try:
+            requirement = Requirement(spec)
+        except InvalidRequirement:
+            log.debug("%s: ignoring unparsable requirement %r", package.name, spec)
+            continue
+        if requirement.marker is None or _marker_holds(requirement.marker, extras, environment):
+            yield canonicalize_name(requirement.name), set(requirement.extras)
+
+
+def _marker_holds(marker: Marker, extras: set[str], environment: Mapping[str, str]) -> bool:
+    for extra in sorted({"", *extras}):
+        try:
+            if marker.evaluate({**environment, "extra": extra}):
+                return True
+        except (InvalidMarker, UndefinedComparison):
+            return False
+    return False
+
+
+def header(options: GenOptions, resolution: Resolution) -> list[str]:
+    """The header lines: tool, input, algorithm, and the command that reproduces it."""
+    python = dict(resolution.environment).get("python_version", "")
+    shown = display_path(options.input)
+    return [
+        "",
+        f"This file is autogenerated by dephash {__version__}"
+        + (f" with Python {python}" if python else ""),
+        f"from {shown}, with {options.algorithm} hashes of every distribution file.",
+        "To update, run:",
+        "",
+        f"   {reproduce_command(options)}",
+        "",
+    ]
+
+
+def reproduce_command(options: GenOptions) -> str:
+    """The ``dephash gen`` command line that produces the same file (no secrets)."""
+    args = ["dephash", "gen"]
+    if options.algorithm != "sha512":
+        args += ["--algorithm", options.algorithm]
+    if options.python:
+        args += ["--python", display_path(options.python)]
+    if options.index_url:
+        args += ["--index-url", redact(options.index_url)]
+    for url in options.extra_index_urls:
+        args += ["--extra-index-url", redact(url)]
+    for location in options.find_links:
+        is_url = "://" in location
+        args += ["--find-links", redact(location) if is_url else display_path(location)]
+    if options.no_index:
+        args.append("--no-index")
+    if options.pre:
+        args.append("--pre")
+    for value in options.only_binary:
+        args += ["--only-binary", value]
+    for value in options.no_binary:
+        args += ["--no-binary", value]
+    if not options.annotate:
+        args.append("--no-annotate")
+    if options.output:
+        args += ["-o", display_path(options.output)]
+    args.append(display_path(options.input))
+    return shlex.join(args)

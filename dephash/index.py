@@ -1,0 +1,269 @@
+"""Simple-API client: PEP 691 JSON, PEP 503 HTML, file:// indexes and --find-links."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import requests
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from dephash import __version__
+from dephash.errors import IndexUnreachable
+from dephash.models import DistFile
+from dephash.redact import redact
+
+log = logging.getLogger(__name__)
+
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+_ARCHIVES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz")
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """How HTTP requests behave: timeouts (seconds), retries and pool size."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retries: int = 5
+    backoff: float = 0.5
+    pool_size: int = 8
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+
+def make_session(settings: NetworkSettings | None = None) -> requests.Session:
+    """A pooled session whose adapter retries connection errors, 429 and 5xx."""
+    settings = settings or NetworkSettings()
+    retry = Retry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=settings.retries,
+        status=settings.retries,
+        backoff_factor=settings.backoff,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        raise_on_status=False,
+    )
+    adapter = HTTPAdapter(
+        max_retries=retry, pool_connections=settings.pool_size, pool_maxsize=settings.pool_size
+    )
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = f"dephash/{__version__}"
+    return session
+
+
+def file_version(filename: str) -> tuple[str, Version] | None:
+    """The canonical project name and version a distribution filename carries."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+        else:
+            name, version = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return canonicalize_name(name), version
+
+
+class _LinkParser(HTMLParser):
+    """Collects anchors (with their data- attributes) and the <base> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.anchors: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "base" and self.base is None and attributes.get("href"):
+            self.base = attributes["href"]
+        elif tag == "a" and attributes.get("href"):
+            self.anchors.append(attributes)
+
+
+def _split_fragment(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A URL without its fragment, and the hash the fragment names (PEP 503)."""
+    clean, _, fragment = url.partition("#")
+    name, sep, value = fragment.partition("=")
+    if sep and name and value:
+        return clean, ((name.lower(), value.lower()),)
+    return clean, ()
+
+
+def url_filename(url: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def parse_html(text: str, page_url: str) -> list[DistFile]:
+    """The files a PEP 503 page links to, with URLs made absolute."""
+    parser = _LinkParser()
+    parser.feed(text)
+    base = urllib.parse.urljoin(page_url, parser.base) if parser.base else page_url
+    files = []
+    for anchor in parser.anchors:
+        url, hashes = _split_fragment(urllib.parse.urljoin(base, anchor["href"] or ""))
+        yanked = anchor.get("data-yanked", False)
+        files.append(
+            DistFile(
+                filename=url_filename(url),
+                url=url,
+                hashes=hashes,
+                yanked=None if yanked is False else (yanked or ""),
+                requires_python=anchor.get("data-requires-python") or None,
+            )
+        )
+    return files
+
+
+def parse_json(data: Any, page_url: str) -> list[DistFile]:
+    """The files of a PEP 691 project page, with URLs made absolute."""
+    files = []
+    for entry in data.get("files", []):
+        yanked = entry.get("yanked", False)
+        if yanked is True:
+            reason: str | None = ""
+        elif isinstance(yanked, str):
+            reason = yanked
+        else:
+            reason = None
+        hashes = entry.get("hashes") or {}
+        files.append(
+            DistFile(
+                filename=entry["filename"],
+                url=urllib.parse.urljoin(page_url, entry["url"]),
+                hashes=tuple(sorted((k.lower(), str(v).lower()) for k, v in hashes.items())),
+                yanked=reason,
+                requires_python=entry.get("requires-python") or None,
+            )
+        )
+    return files
+
+
+def local_path(url: str) -> Path:
+    return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+
+
+class IndexClient:
+    """Reads project file lists from indexes and find-links locations."""
+
+    def __init__(self, session: requests.Session, network: NetworkSettings | None = None) -> None:
+        self.session = session
+        self.network = network or NetworkSettings()
+
+    def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
+        """Every file an index lists for ``project``; ``None`` if it does not have it."""
+        base = index_url if index_url.endswith("/") else index_url + "/"
+        page_url = urllib.parse.urljoin(base, canonicalize_name(project) + "/")
+        if page_url.startswith("file:"):
+            return self._local_page(page_url)
+        return self._remote_page(page_url)
+
+    def _local_page(self, page_url: str) -> list[DistFile] | None:
+        folder = local_path(page_url)
+        page = folder / "index.html"
+        log.debug("reading index page %s", page)
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        return parse_html(text, page_url)
+
+    def _remote_page(self, page_url: str) -> list[DistFile] | None:
+        log.debug("fetching index page %s", redact(page_url))
+        response = self._get(page_url, headers={"Accept": ACCEPT})
+        if response.status_code == 404:
+            return None
+        self._check(response, page_url)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type == JSON_TYPE:
+            try:
+                data = response.json()
+            except ValueError as exc:
+                raise IndexUnreachable(
+                    f"index page {redact(page_url)} is not valid JSON: {exc}"
+                ) from None
+            return parse_json(data, response.url)
+        return parse_html(response.text, response.url)
+
+    def find_links_files(self, location: str) -> list[DistFile]:
+        """The archives a ``--find-links`` location offers (a folder, a page or a file)."""
+        if location.startswith(("http://", "https://")):
+            log.debug("fetching find-links page %s", redact(location))
+            response = self._get(location, headers={"Accept": "text/html"})
+            self._check(response, location)
+            return parse_html(response.text, response.url)
+        path = local_path(location) if location.startswith("file:") else Path(location)
+        if path.is_dir():
+            return [
+                DistFile(filename=entry.name, url=entry.resolve().as_uri())
+                for entry in sorted(path.iterdir())
+                if entry.is_file() and entry.name.lower().endswith(_ARCHIVES)
+            ]
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            return parse_html(text, path.resolve().as_uri())
+        log.warning("find-links location %s does not exist; skipped", location)
+        return []
+
+    def _get(self, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            return self.session.get(url, timeout=self.network.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise IndexUnreachable(f"cannot fetch {redact(url)}: {describe_failure(exc)}") from None
+
+    @staticmethod
+    def _check(response: requests.Response, url: str) -> None:
+        if response.status_code >= 400:
+            raise IndexUnreachable(
+                f"cannot fetch {redact(url)}: HTTP {response.status_code} {response.reason}"
+            )
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The innermost reason of a requests/urllib3 failure, in a few words."""
+    reason: BaseException = exc
+    while True:
+        inner = getattr(reason, "reason", None)
+        if isinstance(inner, BaseException):
+            reason = inner
+            continue
+        if reason.args and isinstance(reason.args[0], BaseException):
+            reason = reason.args[0]
+            continue
+        break
+    return redact(f"{type(reason).__name__}: {reason}")
+
+
+def files_for_version(files: Iterable[DistFile], project: str, version: str) -> list[DistFile]:
+    """The files of exactly ``project==version`` (versions compare normalised)."""
+    wanted_name = canonicalize_name(project)
+    wanted = Version(version)
+    return [
+        item
+        for item in files
+        if (parsed := file_version(item.filename)) is not None
+        and parsed[0] == wanted_name
+        and parsed[1] == wanted
+    ]
+

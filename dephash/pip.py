@@ -1,0 +1,227 @@
+"""The only module that runs pip, always through its command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from dephash.errors import InputError, PipError, ResolutionError
+from dephash.models import IndexSettings, ResolvedPackage, Resolution
+from dephash.redact import redact
+
+log = logging.getLogger(__name__)
+
+MINIMUM_PIP = Version("25.3")
+REPORT_VERSION = "1"
+PYPI_SIMPLE = "https://pypi.org/simple/"
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+# pip's messages that mean the input cannot be resolved, not that pip is broken.
+_INPUT_PROBLEMS = (
+    "ResolutionImpossible",
+    "conflicting dependencies",
+    "No matching distribution found",
+    "Could not find a version that satisfies",
+    "Invalid requirement",
+    "Could not open requirements file",
+    "is not a valid wheel filename",
+    "metadata-generation-failed",
+    "Requires-Python",
+)
+# pip's messages that mean the network or an index failed.
+_NETWORK_PROBLEMS = (
+    "Max retries exceeded",
+    "NewConnectionError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "Connection refused",
+    "Could not fetch URL",
+    "SSLError",
+)
+
+
+@dataclass(frozen=True)
+class PipRunner:
+    """Runs ``<python> -m pip``; ``python`` is the interpreter whose pip is used."""
+
+    python: str = field(default_factory=lambda: sys.executable)
+    env: Mapping[str, str] | None = None
+
+    def _run(self, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        command = [self.python, "-m", "pip", *args]
+        log.debug("running: %s", redact(shlex.join(command)))
+        try:
+            return subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                env=dict(self.env) if self.env is not None else None,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise PipError(f"cannot run {self.python}: {exc.strerror}") from None
+
+    def version(self) -> Version:
+        """pip's version; fails clearly when pip is missing or too old."""
+        completed = self._run(["--version"])
+        match = re.match(r"pip (\S+)", completed.stdout)
+        if completed.returncode != 0 or match is None:
+            raise PipError(
+                f"pip is not available for {self.python}; install it with: "
+                f"{self.python} -m ensurepip && {self.python} -m pip install 'pip>={MINIMUM_PIP}'"
+            )
+        try:
+            found = Version(match.group(1))
+        except InvalidVersion:
+            raise PipError(f"cannot read pip's version from {completed.stdout.strip()!r}") from None
+        if found < MINIMUM_PIP:
+            raise PipError(
+                f"pip {found} is too old: dephash needs pip >= {MINIMUM_PIP}; "
+                f"upgrade it with: {self.python} -m pip install -U 'pip>={MINIMUM_PIP}'"
+            )
+        return found
+
+    def config(self) -> dict[str, str]:
+        """pip's effective configuration, as ``pip config list`` reports it."""
+        completed = self._run(["config", "list"])
+        if completed.returncode != 0:
+            raise PipError(f"pip config list failed: {_last_errors(completed.stderr)}")
+        values: dict[str, str] = {}
+        for line in completed.stdout.splitlines():
+            key, sep, raw = line.partition("=")
+            if not sep:
+                continue
+            try:
+                parts = shlex.split(raw)
+            except ValueError:
+                parts = [raw.strip("'\"")]
+            values[key.strip()] = " ".join(parts)
+        return values
+
+    def resolve(self, requirements: Path, args: Sequence[str] = (), target: str | None = None) -> Resolution:
+        """Resolve a requirements file with ``pip install --dry-run --report``."""
+        with tempfile.TemporaryDirectory(prefix="dephash-") as scratch:
+            report_path = Path(scratch) / "report.json"
+            command = [*(["--python", target] if target else []), "install", "--dry-run"]
+            command += ["--ignore-installed", "--quiet", "--report", str(report_path)]
+            command += [*args, "-r", str(requirements)]
+            completed = self._run(command)
+            if completed.returncode != 0:
+                raise _classify_failure(completed.stderr)
+            try:
+                report = json.loads(report_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise PipError(f"pip wrote no readable installation report: {exc}") from None
+        return parse_report(report)
+
+
+def _last_errors(stderr: str) -> str:
+    """The lines of pip's output that say what went wrong, credentials removed."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    chosen = errors or lines[-2:] or ["(pip printed nothing)"]
+    return redact(" ".join(chosen[-2:]))
+
+
+def _classify_failure(stderr: str) -> Exception:
+    reason = _last_errors(stderr)
+    if any(marker in stderr for marker in _NETWORK_PROBLEMS):
+        return PipError(f"pip could not reach an index: {reason}")
+    if any(marker in stderr for marker in _INPUT_PROBLEMS):
+        return ResolutionError(f"pip could not resolve the requirements: {reason}")
+    return PipError(f"pip failed: {reason}")
+
+
+def parse_report(report: Any) -> Resolution:
+    """Read pip's installation report (format version 1)."""
+    if not isinstance(report, dict) or str(report.get("version")) != REPORT_VERSION:
+        version = report.get("version") if isinstance(report, dict) else None
+        raise PipError(f"unsupported pip installation report version: {version!r}")
+    packages = []
+    for item in report.get("install", []):
+        metadata = item["metadata"]
+        info = item.get("download_info", {})
+        url = info.get("url", "")
+        if "vcs_info" in info or "dir_info" in info:
+            raise InputError(
+                f"{metadata['name']} comes from a VCS checkout or a local directory "
+                f"({redact(url)}): it cannot be pinned by hash"
+            )
+        hashes = info.get("archive_info", {}).get("hashes", {})
+        packages.append(
+            ResolvedPackage(
+                name=canonicalize_name(metadata["name"]),
+                version=metadata["version"],
+                url=url,
+                requested=bool(item.get("requested", False)),
+                direct=bool(item.get("is_direct", False)),
+                requested_extras=tuple(sorted(item.get("requested_extras") or ())),
+                requires_dist=tuple(metadata.get("requires_dist") or ()),
+                archive_hashes=tuple(sorted(hashes.items())),
+            )
+        )
+    environment = tuple(sorted((report.get("environment") or {}).items()))
+    return Resolution(tuple(sorted(packages, key=lambda p: p.name)), environment)
+
+
+def _config_value(config: Mapping[str, str], key: str) -> str | None:
+    """pip's precedence for one key: environment, then [install], then [global]."""
+    for section in (":env:", "install", "global"):
+        value = config.get(f"{section}.{key}")
+        if value is not None:
+            return value
+    return None
+
+
+def index_settings(
+    config: Mapping[str, str],
+    *,
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    find_links: Sequence[str] = (),
+    no_index: bool = False,
+    file_options: Sequence[tuple[str, str]] = (),
+) -> IndexSettings:
+    """The indexes pip will use: configuration, then options, then the file's lines."""
+    configured_extra = (_config_value(config, "extra-index-url") or "").split()
+    configured_links = (_config_value(config, "find-links") or "").split()
+    urls = [index_url or _config_value(config, "index-url") or PYPI_SIMPLE]
+    urls += [*configured_extra, *extra_index_urls]
+    links = [*configured_links, *find_links]
+    disabled = no_index or (_config_value(config, "no-index") or "").lower() in _TRUE
+    if disabled:
+        urls = []
+    # A requirements file's options act in order, as in pip's handle_option_line.
+    for option, value in file_options:
+        if option == "no_index":
+            disabled = True
+            urls = []
+        elif option == "find_links":
+            links.append(value)
+        elif not disabled:
+            urls = [value] if option == "index_url" else [*urls, value]
+    primary = urls[0] if urls else PYPI_SIMPLE
+    return IndexSettings(
+        index_url=primary,
+        extra_index_urls=tuple(_unique(urls[1:])),
+        find_links=tuple(_unique(links)),
+        no_index=disabled or not urls,
+    )
+
+
+def _unique(values: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+

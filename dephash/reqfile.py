@@ -1,0 +1,332 @@
+"""Reading requirements files in pip's format, and writing output atomically.
+
+The parser follows pip's rules for what dephash needs to know before pip runs:
+which lines are requirements (and whether they can be pinned by hash), which
+files are included, and which index options the files set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import tempfile
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from dephash.errors import InputError
+
+# pip's comment rule: "#" at the start of a line or after white space.
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+_ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
+_VCS_SCHEMES = ("git+", "hg+", "svn+", "bzr+")
+_ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar")
+_URL_SCHEMES = ("http://", "https://", "file:")
+
+# Options that take a value, by every spelling pip accepts in a requirements file.
+_VALUE_OPTIONS = {
+    "-r": "requirement",
+    "--requirement": "requirement",
+    "-c": "constraint",
+    "--constraint": "constraint",
+    "-e": "editable",
+    "--editable": "editable",
+    "-i": "index_url",
+    "--index-url": "index_url",
+    "--extra-index-url": "extra_index_url",
+    "-f": "find_links",
+    "--find-links": "find_links",
+    "--only-binary": "only_binary",
+    "--no-binary": "no_binary",
+    "--trusted-host": "ignored",
+    "--use-feature": "ignored",
+    "--config-settings": "ignored",
+    "--global-option": "ignored",
+}
+_FLAG_OPTIONS = {"--no-index": "no_index", "--pre": "pre", "--prefer-binary": "ignored"}
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    """One requirement of an input file, where it stands, and what it names."""
+
+    text: str
+    source: str
+    lineno: int
+    name: str | None
+    extras: tuple[str, ...] = ()
+    constraint: bool = False
+
+
+@dataclass
+class RequirementsFile:
+    """What a requirements file (with its includes) says."""
+
+    requirements: list[RequirementLine] = field(default_factory=list)
+    # Index options in file order, as (option, value): pip applies them in order.
+    index_options: list[tuple[str, str]] = field(default_factory=list)
+    pre: bool = False
+
+
+def display_path(path: str | os.PathLike[str], cwd: Path | None = None) -> str:
+    """A path as it may be shown in output: relative, never absolute."""
+    text = os.fspath(path)
+    if text == "-":
+        return text
+    candidate = Path(text)
+    if not candidate.is_absolute():
+        return candidate.as_posix()
+    base = (cwd or Path.cwd()).resolve()
+    try:
+        return candidate.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return candidate.name
+
+
+def logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Join continuation lines and strip comments, exactly as pip does.
+
+    Yields ``(first line number, content)`` for every non-empty logical line.
+    """
+    for number, line in _joined_lines(text):
+        line = _COMMENT.sub("", line).strip()
+        if line:
+            yield number, line
+
+
+def _joined_lines(text: str) -> Iterator[tuple[int, str]]:
+    pending: list[str] = []
+    first = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        is_comment = _COMMENT.match(line) is not None
+        if not line.endswith("\\") or is_comment:
+            if is_comment:
+                # A comment ends a continuation and is dropped with it.
+                line = " " + line
+            if pending:
+                pending.append(line)
+                yield first, "".join(pending)
+                pending = []
+            else:
+                yield number, line
+        else:
+            if not pending:
+                first = number
+            pending.append(line.strip("\\"))
+    if pending:
+        yield first, "".join(pending)
+
+
+def _expand_env(value: str) -> str:
+    return _ENV_VAR.sub(lambda match: os.environ.get(match.group(1), match.group(0)), value)
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(_URL_SCHEMES) or value.startswith(_VCS_SCHEMES)
+
+
+def _local_target(value: str, base: Path) -> Path | None:
+    """The local path a requirement string points to, if it is one."""
+    if value.startswith("file:"):
+        parsed = urllib.parse.urlsplit(value)
+        return Path(urllib.parse.unquote(parsed.path))
+    if _is_url(value):
+        return None
+    looks_like_path = value.startswith((".", "/", "~")) or os.sep in value or "/" in value
+    candidate = base / os.path.expanduser(value)
+    if looks_like_path or candidate.exists():
+        return candidate
+    return None
+
+
+def _check_hashable(value: str, where: str, line: str, base: Path) -> None:
+    """Refuse requirements that ``pip install --require-hashes`` cannot install."""
+    target = value.split("#", 1)[0]
+    if target.startswith(_VCS_SCHEMES):
+        raise InputError(
+            f"{where}: VCS requirement cannot be pinned by hash: {line!r} "
+            "(publish it to an index, or point to an archive URL)"
+        )
+    local = _local_target(target, base)
+    if local is not None and not target.lower().endswith(_ARCHIVE_SUFFIXES):
+        raise InputError(
+            f"{where}: local directory requirement cannot be pinned by hash: {line!r} "
+            "(build it into a wheel and publish it)"
+        )
+
+
+def _split_options(line: str, where: str) -> list[str]:
+    try:
+        return shlex.split(line, posix=True)
+    except ValueError as exc:
+        raise InputError(f"{where}: cannot parse {line!r}: {exc}") from None
+
+
+def _resolve_location(value: str, base: Path) -> str:
+    """A file or find-links location relative to the file that names it."""
+    if _is_url(value):
+        return value
+    return str(base / os.path.expanduser(value))
+
+
+def parse_requirements(
+    path: str | os.PathLike[str], *, text: str | None = None, display: str | None = None
+) -> RequirementsFile:
+    """Parse a requirements file and its ``-r``/``-c`` includes.
+
+    ``text`` supplies the content directly (standard input), in which case
+    relative paths are taken relative to the current directory.
+    """
+    result = RequirementsFile()
+    _parse_into(result, Path(path), text=text, display=display, constraint=False, seen=set())
+    return result
+
+
+def _read(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"requirements file not found: {shown}") from None
+    except IsADirectoryError:
+        raise InputError(f"requirements file is a directory: {shown}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"requirements file is not UTF-8 text: {shown}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read requirements file {shown}: {exc.strerror}") from None
+
+
+def _parse_into(
+    result: RequirementsFile,
+    path: Path,
+    *,
+    text: str | None,
+    display: str | None,
+    constraint: bool,
+    seen: set[Path],
+) -> None:
+    shown = display if display is not None else display_path(path)
+    if text is None:
+        key = path.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        text = _read(path, shown)
+        base = path.parent
+    else:
+        base = Path.cwd()
+    for lineno, line in logical_lines(text):
+        where = f"{shown}:{lineno}"
+        line = _expand_env(line)
+        if line.startswith("-"):
+            _parse_option_line(result, line, where, base, constraint, seen)
+        else:
+            result.requirements.append(_parse_requirement(line, shown, lineno, base, constraint))
+
+
+def _parse_option_line(
+    result: RequirementsFile,
+    line: str,
+    where: str,
+    base: Path,
+    constraint: bool,
+    seen: set[Path],
+) -> None:
+    tokens = _split_options(line, where)
+    option, _, inline_value = tokens[0].partition("=")
+    if option in _FLAG_OPTIONS:
+        kind = _FLAG_OPTIONS[option]
+        if kind == "no_index":
+            result.index_options.append(("no_index", ""))
+        elif kind == "pre":
+            result.pre = True
+        return
+    if option not in _VALUE_OPTIONS:
+        raise InputError(f"{where}: unknown option in requirements file: {line!r}")
+    values = ([inline_value] if inline_value else []) + tokens[1:]
+    if not values:
+        raise InputError(f"{where}: option {option} needs a value: {line!r}")
+    value = values[0]
+    kind = _VALUE_OPTIONS[option]
+    if kind == "editable":
+        raise InputError(
+            f"{where}: editable requirement cannot be pinned by hash: {line!r} "
+            "(pip install --require-hashes refuses editables)"
+        )
+    if kind in ("requirement", "constraint"):
+        if _is_url(value):
+            raise InputError(f"{where}: remote includes are not supported: {line!r}")
+        target = base / value
+        _parse_into(
+            result,
+            target,
+            text=None,
+            display=display_path(target),
+            constraint=constraint or kind == "constraint",
+            seen=seen,
+        )
+    elif kind in ("index_url", "extra_index_url"):
+        result.index_options.append((kind, value))
+    elif kind == "find_links":
+        result.index_options.append((kind, _resolve_location(value, base)))
+
+
+def _parse_requirement(
+    line: str, source: str, lineno: int, base: Path, constraint: bool
+) -> RequirementLine:
+    where = f"{source}:{lineno}"
+    # Per-requirement options (--hash=..., --config-settings=...) follow the requirement.
+    requirement_text = re.split(r"\s+--?[a-zA-Z]", line, maxsplit=1)[0].strip()
+    try:
+        requirement = Requirement(requirement_text)
+    except InvalidRequirement:
+        requirement = None
+    if requirement is None:
+        # A bare URL or path: pip accepts it, dephash can pin it only if it is an archive.
+        _check_hashable(requirement_text, where, line, base)
+        if not _is_url(requirement_text) and _local_target(requirement_text, base) is None:
+            raise InputError(f"{where}: not a valid requirement: {line!r}")
+        return RequirementLine(line, source, lineno, None, constraint=constraint)
+    if requirement.url:
+        _check_hashable(requirement.url, where, line, base)
+    return RequirementLine(
+        line,
+        source,
+        lineno,
+        canonicalize_name(requirement.name),
+        tuple(sorted(requirement.extras)),
+        constraint,
+    )
+
+
+def write_atomic(path: str | os.PathLike[str], content: str) -> None:
+    """Write ``content`` to ``path`` through a temporary file and a rename.
+
+    Either the whole new content is in place afterwards, or the old file is
+    untouched.
+    """
+    target = Path(path)
+    directory = target.parent
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=directory
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
+        if target.exists():
+            os.chmod(temp_name, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, target)
+    except OSError as exc:
+        os.unlink(temp_name)
+        raise InputError(f"cannot write {display_path(target)}: {exc.strerror}") from None
