@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import re
@@ -104,11 +105,12 @@ class PipRunner:
             key, sep, raw = line.partition("=")
             if not sep:
                 continue
+            # pip prints each value as a Python literal (repr).
             try:
-                parts = shlex.split(raw)
-            except ValueError:
-                parts = [raw.strip("'\"")]
-            values[key.strip()] = " ".join(parts)
+                value = ast.literal_eval(raw.strip())
+            except (ValueError, SyntaxError):
+                value = raw.strip().strip("'\"")
+            values[key.strip()] = " ".join(str(value).split())
         return values
 
     def resolve(self, requirements: Path, args: Sequence[str] = (), target: str | None = None) -> Resolution:

@@ -8,6 +8,7 @@ files are included, and which index options the files set.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shlex
 import tempfile
@@ -81,9 +82,9 @@ def display_path(path: str | os.PathLike[str], cwd: Path | None = None) -> str:
     candidate = Path(text)
     if not candidate.is_absolute():
         return candidate.as_posix()
-    base = (cwd or Path.cwd()).resolve()
+    base = Path(os.path.abspath(cwd or Path.cwd()))
     try:
-        return candidate.resolve().relative_to(base).as_posix()
+        return Path(os.path.abspath(candidate)).relative_to(base).as_posix()
     except ValueError:
         return candidate.name
 
@@ -183,21 +184,32 @@ def parse_requirements(
     relative paths are taken relative to the current directory.
     """
     result = RequirementsFile()
-    _parse_into(result, Path(path), text=text, display=display, constraint=False, seen=set())
+    _parse_into(
+        result, Path(path), text=text, display=display, constraint=False, seen=set(), where=""
+    )
     return result
 
 
-def _read(path: Path, shown: str) -> str:
+def _include_display(parent: str, value: str) -> str:
+    """How an included file is named: relative to the file that includes it."""
+    if os.path.isabs(value):
+        return display_path(value)
+    folder = "" if parent == "-" else posixpath.dirname(parent)
+    return posixpath.normpath(posixpath.join(folder, Path(value).as_posix()))
+
+
+def _read(path: Path, shown: str, where: str) -> str:
+    where = f"{where}: " if where else ""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"requirements file not found: {shown}") from None
+        raise InputError(f"{where}requirements file not found: {shown}") from None
     except IsADirectoryError:
-        raise InputError(f"requirements file is a directory: {shown}") from None
+        raise InputError(f"{where}requirements file is a directory: {shown}") from None
     except UnicodeDecodeError:
-        raise InputError(f"requirements file is not UTF-8 text: {shown}") from None
+        raise InputError(f"{where}requirements file is not UTF-8 text: {shown}") from None
     except OSError as exc:
-        raise InputError(f"cannot read requirements file {shown}: {exc.strerror}") from None
+        raise InputError(f"{where}cannot read requirements file {shown}: {exc.strerror}") from None
 
 
 def _parse_into(
@@ -208,14 +220,15 @@ def _parse_into(
     display: str | None,
     constraint: bool,
     seen: set[Path],
+    where: str,
 ) -> None:
     shown = display if display is not None else display_path(path)
     if text is None:
-        key = path.resolve()
+        key = Path(os.path.abspath(path))
         if key in seen:
             return
         seen.add(key)
-        text = _read(path, shown)
+        text = _read(path, shown, where)
         base = path.parent
     else:
         base = Path.cwd()
@@ -223,7 +236,7 @@ def _parse_into(
         where = f"{shown}:{lineno}"
         line = _expand_env(line)
         if line.startswith("-"):
-            _parse_option_line(result, line, where, base, constraint, seen)
+            _parse_option_line(result, line, where, shown, base, constraint, seen)
         else:
             result.requirements.append(_parse_requirement(line, shown, lineno, base, constraint))
 
@@ -232,6 +245,7 @@ def _parse_option_line(
     result: RequirementsFile,
     line: str,
     where: str,
+    shown: str,
     base: Path,
     constraint: bool,
     seen: set[Path],
@@ -260,14 +274,14 @@ def _parse_option_line(
     if kind in ("requirement", "constraint"):
         if _is_url(value):
             raise InputError(f"{where}: remote includes are not supported: {line!r}")
-        target = base / value
         _parse_into(
             result,
-            target,
+            base / value,
             text=None,
-            display=display_path(target),
+            display=_include_display(shown, value),
             constraint=constraint or kind == "constraint",
             seen=seen,
+            where=where,
         )
     elif kind in ("index_url", "extra_index_url"):
         result.index_options.append((kind, value))

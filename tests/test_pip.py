@@ -1,0 +1,196 @@
+"""Driving pip through its command line, and reading what it says."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dephash.errors import InputError, PipError, ResolutionError
+from dephash.pip import PYPI_SIMPLE, PipRunner, _classify_failure, index_settings, parse_report
+
+
+@pytest.fixture(scope="module")
+def old_pip_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A real venv whose pip is the one Python bundles, older than dephash needs."""
+    venv = tmp_path_factory.mktemp("old-pip") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    version = subprocess.run(
+        [python, "-m", "pip", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert version.startswith("pip 2")
+    return python
+
+
+def test_the_running_pip_is_new_enough() -> None:
+    assert str(PipRunner().version()) >= "25.3"
+
+
+def test_an_old_pip_is_refused_with_the_upgrade_command(old_pip_python: str) -> None:
+    with pytest.raises(PipError, match=r"too old: dephash needs pip >= 25.3; upgrade it with: .* -m pip install -U"):
+        PipRunner(python=old_pip_python).version()
+
+
+def test_a_python_without_pip_is_refused(tmp_path: Path) -> None:
+    venv = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    with pytest.raises(PipError, match="pip is not available"):
+        PipRunner(python=str(venv / "bin" / "python")).version()
+
+
+def test_a_missing_interpreter_is_an_environment_failure(tmp_path: Path) -> None:
+    with pytest.raises(PipError, match="cannot run"):
+        PipRunner(python=str(tmp_path / "no-python")).version()
+
+
+def test_an_unreadable_pip_version_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'pip not.a.version from /x'\n")
+    fake.chmod(0o755)
+    with pytest.raises(PipError, match="cannot read pip's version"):
+        PipRunner(python=str(fake)).version()
+
+
+def test_config_is_read_from_pip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "pip.conf"
+    config.write_text(
+        "[global]\nindex-url = https://mirror.example.org/simple\n"
+        "extra-index-url =\n    https://a.example.org/simple\n    https://b.example.org/simple\n"
+        "[install]\nfind-links = /srv/wheels\n"
+    )
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    monkeypatch.setenv("PIP_NO_INDEX", "yes")
+    values = PipRunner().config()
+    assert values["global.index-url"] == "https://mirror.example.org/simple"
+    assert values["global.extra-index-url"].split() == [
+        "https://a.example.org/simple",
+        "https://b.example.org/simple",
+    ]
+    assert values["install.find-links"] == "/srv/wheels"
+    settings = index_settings(values)
+    assert settings.no_index is True
+    assert settings.index_urls == ()
+    assert settings.find_links == ("/srv/wheels",)
+
+
+def test_a_failing_pip_config_is_an_environment_failure(tmp_path: Path) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'ERROR: boom' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(PipError, match="pip config list failed: ERROR: boom"):
+        PipRunner(python=str(fake)).config()
+
+
+def test_config_lines_that_are_not_settings_are_skipped(tmp_path: Path) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'not a setting'\necho \"global.x='unbalanced\"\n")
+    fake.chmod(0o755)
+    assert PipRunner(python=str(fake)).config() == {"global.x": "unbalanced"}
+
+
+def test_precedence_environment_then_install_then_global() -> None:
+    config = {
+        "global.index-url": "https://global/simple",
+        "install.index-url": "https://install/simple",
+        "global.extra-index-url": "https://g1/simple https://g2/simple",
+        ":env:.extra-index-url": "https://env/simple",
+        "global.find-links": "/global/links",
+    }
+    settings = index_settings(config, extra_index_urls=["https://cli/simple"], find_links=["/cli"])
+    assert settings.index_url == "https://install/simple"
+    assert settings.extra_index_urls == ("https://env/simple", "https://cli/simple")
+    assert settings.find_links == ("/global/links", "/cli")
+    assert index_settings(config, index_url="https://cli/simple").index_url == "https://cli/simple"
+    assert index_settings({}).index_urls == (PYPI_SIMPLE,)
+
+
+def test_requirements_file_options_apply_in_order_like_pip() -> None:
+    settings = index_settings(
+        {},
+        extra_index_urls=["https://cli-extra/simple"],
+        file_options=[
+            ("extra_index_url", "https://file-extra/simple"),
+            ("index_url", "https://file/simple"),
+            ("extra_index_url", "https://after/simple"),
+            ("extra_index_url", "https://after/simple"),
+            ("find_links", "/links"),
+        ],
+    )
+    assert settings.index_urls == ("https://file/simple", "https://after/simple")
+    assert settings.find_links == ("/links",)
+    disabled = index_settings(
+        {}, file_options=[("no_index", ""), ("index_url", "https://ignored/simple")]
+    )
+    assert disabled.index_urls == ()
+    assert index_settings({}, no_index=True).no_index is True
+
+
+def report(**overrides: object) -> dict[str, object]:
+    entry = {
+        "metadata": {"name": "Foo_Bar", "version": "1.0", "requires_dist": ["six"]},
+        "download_info": {
+            "url": "https://files.example.org/foo_bar-1.0-py3-none-any.whl",
+            "archive_info": {"hashes": {"sha256": "ab"}},
+        },
+        "requested": True,
+        "requested_extras": ["x"],
+    }
+    entry.update(overrides)
+    return {"version": "1", "install": [entry], "environment": {"python_version": "3.11"}}
+
+
+def test_report_is_read_into_frozen_data() -> None:
+    resolution = parse_report(report())
+    (package,) = resolution.packages
+    assert package.name == "foo-bar"
+    assert package.version == "1.0"
+    assert package.requested is True
+    assert package.requested_extras == ("x",)
+    assert package.archive_hashes == (("sha256", "ab"),)
+    assert resolution.environment == (("python_version", "3.11"),)
+
+
+@pytest.mark.parametrize("bad", [{"version": "2", "install": []}, ["not", "a", "report"]])
+def test_unknown_report_versions_are_refused(bad: object) -> None:
+    with pytest.raises(PipError, match="unsupported pip installation report version"):
+        parse_report(bad)
+
+
+@pytest.mark.parametrize("info", [{"vcs_info": {}}, {"dir_info": {}}])
+def test_vcs_and_directory_results_are_refused(info: dict[str, object]) -> None:
+    download = {"url": "file:///srv/project", **info}
+    with pytest.raises(InputError, match="cannot be pinned by hash"):
+        parse_report(report(download_info=download))
+
+
+@pytest.mark.parametrize(
+    ("stderr", "kind", "message"),
+    [
+        (
+            "ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\n"
+            "ERROR: No matching distribution found for nope\n",
+            ResolutionError,
+            "No matching distribution found for nope",
+        ),
+        (
+            "WARNING: Retrying ... NewConnectionError\nERROR: No matching distribution\n",
+            PipError,
+            "could not reach an index",
+        ),
+        ("something odd\nhappened here\n", PipError, "pip failed: something odd happened here"),
+        ("", PipError, "pip printed nothing"),
+        (
+            "ERROR: Could not install https://user:pw@host/x\n",
+            PipError,
+            "https://\\*\\*\\*\\*@host",
+        ),
+    ],
+)
+def test_pip_failures_are_classified(stderr: str, kind: type[Exception], message: str) -> None:
+    error = _classify_failure(stderr)
+    assert type(error) is kind
+    assert re.search(message, str(error))

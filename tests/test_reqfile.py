@@ -1,0 +1,203 @@
+"""Reading requirements files the way pip does, refusing what hashes cannot pin."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dephash.errors import InputError
+from dephash.reqfile import (
+    display_path,
+    logical_lines,
+    parse_requirements,
+    write_atomic,
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_logical_lines_join_continuations_and_drop_comments() -> None:
+    text = "# header\nrequests \\\n  >=2.0 # why\n\n  \nclick  \\\n"
+    assert list(logical_lines(text)) == [(2, "requests   >=2.0"), (6, "click")]
+
+
+def test_a_comment_ends_a_continuation() -> None:
+    assert list(logical_lines("six \\\n# note\nidna\n")) == [(1, "six"), (3, "idna")]
+
+
+def test_hash_without_leading_space_is_not_a_comment() -> None:
+    assert list(logical_lines("pkg @ https://h/x.tar.gz#sha256=ab\n")) == [
+        (1, "pkg @ https://h/x.tar.gz#sha256=ab")
+    ]
+
+
+@given(st.text())
+def test_arbitrary_text_never_crashes_the_line_reader(text: str) -> None:
+    for number, line in logical_lines(text):
+        assert number >= 1
+        assert line == line.strip()
+        assert line
+
+
+def test_requirements_options_and_includes(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "base.txt", "idna==3.0\n-c ../constraints.txt\n")
+    write(tmp_path / "constraints.txt", "urllib3<3\n")
+    main = write(
+        tmp_path / "main.txt",
+        "--index-url https://example.org/simple\n"
+        "--extra-index-url=https://extra.example.org/simple\n"
+        "-f ./wheels\n"
+        "-f https://example.org/links/\n"
+        "--no-index\n"
+        "--pre\n"
+        "--prefer-binary\n"
+        "--only-binary :all:\n"
+        "--trusted-host example.org\n"
+        "-r sub/base.txt\n"
+        "-r sub/base.txt\n"
+        "Requests[socks,security] >= 2.0 ; python_version >= '3'\n"
+        "six==1.16 --hash=sha256:abc\n",
+    )
+    parsed = parse_requirements(main)
+    assert parsed.pre is True
+    assert parsed.index_options == [
+        ("index_url", "https://example.org/simple"),
+        ("extra_index_url", "https://extra.example.org/simple"),
+        ("find_links", str(tmp_path / "wheels")),
+        ("find_links", "https://example.org/links/"),
+        ("no_index", ""),
+    ]
+    by_name = {line.name: line for line in parsed.requirements}
+    assert set(by_name) == {"idna", "urllib3", "requests", "six"}
+    assert by_name["requests"].extras == ("security", "socks")
+    assert by_name["urllib3"].constraint is True
+    assert by_name["idna"].constraint is False
+    assert by_name["idna"].source.endswith("sub/base.txt")
+    assert by_name["six"].lineno == 13
+
+
+def test_environment_variables_are_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEPHASH_TEST_INDEX", "https://example.org/simple")
+    parsed = parse_requirements(
+        write(tmp_path / "r.txt", "-i ${DEPHASH_TEST_INDEX}\n-i ${DEPHASH_UNSET_VARIABLE}\n")
+    )
+    assert parsed.index_options == [
+        ("index_url", "https://example.org/simple"),
+        ("index_url", "${DEPHASH_UNSET_VARIABLE}"),
+    ]
+
+
+def test_text_is_read_relative_to_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "more.txt", "six\n")
+    parsed = parse_requirements("-", text="-r more.txt\nidna\n", display="-")
+    assert [(line.name, line.source) for line in parsed.requirements] == [
+        ("six", "more.txt"),
+        ("idna", "-"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("-e ./project", "editable requirement"),
+        ("--editable=git+https://h/r.git#egg=x", "editable requirement"),
+        ("git+https://github.com/pypa/pip.git#egg=pip", "VCS requirement"),
+        ("pip @ git+https://github.com/pypa/pip.git", "VCS requirement"),
+        ("./project", "local directory requirement"),
+        ("local @ file:///srv/project", "local directory requirement"),
+        ("--frobnicate", "unknown option"),
+        ("-r", "needs a value"),
+        ("-r https://example.org/r.txt", "remote includes"),
+        ("-i 'unclosed", "cannot parse"),
+        ("requests[", "not a valid requirement"),
+        ("-r missing.txt", "not found"),
+    ],
+)
+def test_refused_lines_quote_the_line(tmp_path: Path, line: str, message: str) -> None:
+    (tmp_path / "project").mkdir()
+    path = write(tmp_path / "r.txt", f"six\n{line}\n")
+    with pytest.raises(InputError, match=message) as caught:
+        parse_requirements(path)
+    assert "r.txt:2" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "pkg @ https://example.org/pkg-1.0.tar.gz",
+        "https://example.org/pkg-1.0-py3-none-any.whl",
+        "./dist/pkg-1.0-py3-none-any.whl",
+        "pkg @ file:///srv/dist/pkg-1.0.tar.gz",
+    ],
+)
+def test_archive_urls_and_files_are_accepted(tmp_path: Path, line: str) -> None:
+    parsed = parse_requirements(write(tmp_path / "r.txt", line + "\n"))
+    assert [item.text for item in parsed.requirements] == [line]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "not found"), (b"\xff\xfe\x00", "not UTF-8"), ("dir", "is a directory")],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes | str | None, message: str) -> None:
+    path = tmp_path / "r.txt"
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        parse_requirements(path)
+
+
+def test_an_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "loop.txt"
+    path.symlink_to(path)  # reading it fails with ELOOP, whoever runs the tests
+    with pytest.raises(InputError, match="cannot read"):
+        parse_requirements(path)
+
+
+def test_display_path_never_shows_an_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert display_path("-") == "-"
+    assert display_path("a/b.txt") == "a/b.txt"
+    assert display_path(tmp_path / "a" / "b.txt") == "a/b.txt"
+    assert display_path("/somewhere/else/req.txt") == "req.txt"
+
+
+def test_write_atomic_replaces_whole_files_and_keeps_the_mode(tmp_path: Path) -> None:
+    target = write(tmp_path / "out.txt", "old\n")
+    target.chmod(0o640)
+    write_atomic(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = tmp_path / "fresh.txt"
+    write_atomic(fresh, "x\n")
+    assert fresh.read_text() == "x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.txt", "out.txt"]
+
+
+def test_write_atomic_into_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot write"):
+        write_atomic(tmp_path / "missing" / "out.txt", "x\n")
+
+
+def test_write_atomic_failure_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.mkdir()  # a folder where the file should go: the rename fails
+    with pytest.raises(InputError, match="cannot write"):
+        write_atomic(target, "x\n")
+    assert target.is_dir()
+    assert list(tmp_path.iterdir()) == [target]
