@@ -39,12 +39,14 @@ class Algorithm(str, Enum):
     SHA512 = "sha512"
 
 
-class _StderrFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
+class _StderrHandler(logging.Handler):
+    """Writes records to whatever stderr is at the moment (click's, in tests too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
         message = redact(record.getMessage())
         if record.levelno >= logging.WARNING:
-            return f"dephash: {record.levelname.lower()}: {message}"
-        return f"dephash: {message}"
+            message = f"{record.levelname.lower()}: {message}"
+        click.echo(f"dephash: {message}", err=True)
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
@@ -52,9 +54,7 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     logger = logging.getLogger("dephash")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
-    handler = logging.StreamHandler(click.get_text_stream("stderr"))
-    handler.setFormatter(_StderrFormatter())
-    logger.addHandler(handler)
+    logger.addHandler(_StderrHandler())
     logger.propagate = False
     if quiet:
         logger.setLevel(logging.ERROR)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import tempfile
 from collections import defaultdict
@@ -19,7 +20,7 @@ from packaging.utils import canonicalize_name
 
 from dephash import __version__
 from dephash.digests import Hasher, run_parallel
-from dephash.errors import EnvironmentFailure, InputError
+from dephash.errors import EnvironmentFailure, IndexUnreachable, InputError, ResolutionError
 from dephash.index import IndexClient, NetworkSettings, files_for_version, make_session, url_filename
 from dephash.models import DistFile, GenOptions, IndexSettings, Pin, Resolution, ResolvedPackage
 from dephash.pip import PipRunner, index_settings
@@ -65,13 +66,19 @@ def generate(
         file_options=parsed.index_options,
     )
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
-    with _pip_input(options.input, stdin_text) as requirements_path:
-        resolution = runner.resolve(requirements_path, pip_arguments(options), options.python)
-    if not resolution.packages:
-        raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
     owned_session = session is None
     session = session or make_session(network)
     try:
+        with _pip_input(options.input, stdin_text) as requirements_path:
+            try:
+                resolution = runner.resolve(
+                    requirements_path, pip_arguments(options), options.python
+                )
+            except ResolutionError as exc:
+                _blame_unreachable_index(exc, settings, IndexClient(session, network))
+                raise
+        if not resolution.packages:
+            raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
         hashes = collect_hashes(resolution, settings, options, session, network)
     finally:
         if owned_session:
@@ -89,6 +96,25 @@ def generate(
     )
     text = render(pins, header(options, resolution), options.annotate)
     return GenResult(pins, text, resolution)
+
+
+def _blame_unreachable_index(
+    error: ResolutionError, settings: IndexSettings, client: IndexClient
+) -> None:
+    """pip says "no matching distribution" for an index it could not reach, too.
+
+    Ask each index for the missing project: an unreachable one is the real cause.
+    """
+    match = re.search(r"No matching distribution found for ([A-Za-z0-9._-]+)", str(error))
+    if match is None:
+        return
+    for index_url in settings.index_urls:
+        try:
+            client.project_files(index_url, match.group(1))
+        except IndexUnreachable as unreachable:
+            raise IndexUnreachable(
+                f"pip found no {match.group(1)}, and an index is unreachable: {unreachable}"
+            ) from None
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Tests for dephash (a package, so ``tests.support`` imports from anywhere)."""

@@ -1,0 +1,1 @@
+"""Test-support code: package builders and local package-index servers."""
