@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from dephash import __version__
-from dephash.errors import DephashError, ExitCode
+from dephash.errors import DephashError
 from dephash.gen import generate
 from dephash.index import NetworkSettings
 from dephash.models import GenOptions
@@ -83,9 +83,7 @@ def reports_errors(command: F) -> F:
 
 def verbosity(command: F) -> F:
     """The -v/-q options every command shares."""
-    command = click.option(
-        "-q", "--quiet", is_flag=True, help="Print errors only."
-    )(command)
+    command = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")(command)
     return click.option(
         "-v", "--verbose", count=True, help="Say more: pip's command, each index page, each file."
     )(command)
@@ -118,34 +116,53 @@ def main() -> None:
     "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
 )
 @click.option(
-    "-f", "--find-links", metavar="PATH_OR_URL", multiple=True,
+    "-f",
+    "--find-links",
+    metavar="PATH_OR_URL",
+    multiple=True,
     help="A folder or page of archives to use (repeatable).",
 )
 @click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
 @click.option("--pre", is_flag=True, help="Allow pre-releases and development versions.")
 @click.option(
-    "--only-binary", metavar="FORMAT", multiple=True,
+    "--only-binary",
+    metavar="FORMAT",
+    multiple=True,
     help="pip's --only-binary (e.g. ':all:' to never run an sdist's build code).",
 )
 @click.option("--no-binary", metavar="FORMAT", multiple=True, help="pip's --no-binary.")
 @click.option(
-    "--python", "python_path", metavar="PATH",
+    "--python",
+    "python_path",
+    metavar="PATH",
     help="Resolve for this interpreter (pip's --python) instead of the running one.",
 )
 @click.option(
-    "--annotate/--no-annotate", default=True, show_default=True,
+    "--annotate/--no-annotate",
+    default=True,
+    show_default=True,
     help="Write '# via' comments naming what requires each pin.",
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(1, 64), default=8, show_default=True,
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
     help="Index pages and downloads to run at once.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
     help="Seconds to wait for a server to answer (connect and each read).",
 )
 @click.option(
-    "--retries", type=click.IntRange(0, 20), default=5, show_default=True,
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=5,
+    show_default=True,
     help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
 )
 @verbosity
@@ -195,7 +212,7 @@ def gen(
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
     )
-    stdin_text = click.get_text_stream("stdin").read() if input_file == "-" else None
+    stdin_text = sys.stdin.read() if input_file == "-" else None
     result = generate(options, network=network, stdin_text=stdin_text)
     if output:
         write_atomic(output, result.text)

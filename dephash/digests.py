@@ -66,7 +66,9 @@ class Hasher:
                 )
         anchored = any(alg in ALGORITHMS for alg in anchors)
         if anchored:
-            log.debug("%s: downloaded, verified against %s", file.filename, ", ".join(sorted(anchors)))
+            log.debug(
+                "%s: downloaded, verified against %s", file.filename, ", ".join(sorted(anchors))
+            )
         elif file.url.startswith("file:"):
             log.debug("%s: read from local disk; no published digest to verify", file.filename)
         else:

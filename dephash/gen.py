@@ -14,19 +14,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison
+from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from dephash import __version__
 from dephash.digests import Hasher, run_parallel
 from dephash.errors import EnvironmentFailure, IndexUnreachable, InputError, ResolutionError
-from dephash.index import IndexClient, NetworkSettings, files_for_version, make_session, url_filename
+from dephash.index import (
+    IndexClient,
+    NetworkSettings,
+    files_for_version,
+    make_session,
+    url_filename,
+)
 from dephash.models import DistFile, GenOptions, IndexSettings, Pin, Resolution, ResolvedPackage
 from dephash.pip import PipRunner, index_settings
 from dephash.redact import redact
 from dephash.render import render
-from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
+from dephash.reqfile import RequirementsFile, display_path, parse_requirements
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +89,7 @@ def generate(
     finally:
         if owned_session:
             session.close()
-    via = annotations(resolution, parsed)
+    via = via_annotations(resolution, parsed)
     pins = tuple(
         Pin(
             name=package.name,
@@ -176,7 +182,7 @@ def collect_hashes(
         for item in listing
     ]
     available: dict[str, list[DistFile]] = defaultdict(list)
-    for (_, project), listing in zip(pages, listings):
+    for (_, project), listing in zip(pages, listings, strict=False):
         available[project].extend(listing or [])
     files: dict[str, list[DistFile]] = {}
     for package in resolution.packages:
@@ -190,7 +196,7 @@ def collect_hashes(
         _warn_if_yanked(package, matching)
     work = sorted({item for group in files.values() for item in group}, key=_file_key)
     log.debug("%d files to hash with %s", len(work), options.algorithm)
-    digests = dict(zip(work, run_parallel(hasher.digest, work, options.jobs)))
+    digests = dict(zip(work, run_parallel(hasher.digest, work, options.jobs), strict=False))
     return {
         name: tuple(sorted({f"{options.algorithm}:{digests[item].hexdigest}" for item in group}))
         for name, group in files.items()
@@ -232,11 +238,13 @@ def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[D
 
 def _warn_if_yanked(package: ResolvedPackage, files: Sequence[DistFile]) -> None:
     if files and all(item.yanked is not None for item in files):
-        reason = "; ".join(sorted({item.yanked for item in files if item.yanked})) or "no reason given"
+        reason = (
+            "; ".join(sorted({item.yanked for item in files if item.yanked})) or "no reason given"
+        )
         log.warning("%s==%s is yanked from its index (%s)", package.name, package.version, reason)
 
 
-def annotations(resolution: Resolution, parsed: RequirementsFile) -> dict[str, tuple[str, ...]]:
+def via_annotations(resolution: Resolution, parsed: RequirementsFile) -> dict[str, tuple[str, ...]]:
     """``# via`` sources per package: input files for top-level ones, then parents."""
     installed = {package.name: package for package in resolution.packages}
     direct: dict[str, set[str]] = defaultdict(set)
@@ -300,7 +308,7 @@ def _marker_holds(marker: Marker, extras: set[str], environment: Mapping[str, st
         try:
             if marker.evaluate({**environment, "extra": extra}):
                 return True
-        except (InvalidMarker, UndefinedComparison):
+        except (UndefinedComparison, UndefinedEnvironmentName):
             return False
     return False
 

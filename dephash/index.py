@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import urllib.parse
 import urllib.request
@@ -123,13 +122,13 @@ def parse_html(text: str, page_url: str) -> list[DistFile]:
     files = []
     for anchor in parser.anchors:
         url, hashes = _split_fragment(urllib.parse.urljoin(base, anchor["href"] or ""))
-        yanked = anchor.get("data-yanked", False)
+        yanked = (anchor["data-yanked"] or "") if "data-yanked" in anchor else None
         files.append(
             DistFile(
                 filename=url_filename(url),
                 url=url,
                 hashes=hashes,
-                yanked=None if yanked is False else (yanked or ""),
+                yanked=yanked,
                 requires_python=anchor.get("data-requires-python") or None,
             )
         )
@@ -266,4 +265,3 @@ def files_for_version(files: Iterable[DistFile], project: str, version: str) -> 
         and parsed[0] == wanted_name
         and parsed[1] == wanted
     ]
-

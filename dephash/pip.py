@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.errors import InputError, PipError, ResolutionError
-from dephash.models import IndexSettings, ResolvedPackage, Resolution
+from dephash.models import IndexSettings, Resolution, ResolvedPackage
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,9 @@ class PipRunner:
             values[key.strip()] = " ".join(str(value).split())
         return values
 
-    def resolve(self, requirements: Path, args: Sequence[str] = (), target: str | None = None) -> Resolution:
+    def resolve(
+        self, requirements: Path, args: Sequence[str] = (), target: str | None = None
+    ) -> Resolution:
         """Resolve a requirements file with ``pip install --dry-run --report``."""
         with tempfile.TemporaryDirectory(prefix="dephash-") as scratch:
             report_path = Path(scratch) / "report.json"
@@ -215,10 +217,10 @@ def index_settings(
             links.append(value)
         elif not disabled:
             urls = [value] if option == "index_url" else [*urls, value]
-    primary = urls[0] if urls else PYPI_SIMPLE
+    urls = _unique(urls)
     return IndexSettings(
-        index_url=primary,
-        extra_index_urls=tuple(_unique(urls[1:])),
+        index_url=urls[0] if urls else PYPI_SIMPLE,
+        extra_index_urls=tuple(urls[1:]),
         find_links=tuple(_unique(links)),
         no_index=disabled or not urls,
     )
@@ -226,4 +228,3 @@ def index_settings(
 
 def _unique(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(values))
-

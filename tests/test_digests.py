@@ -36,7 +36,11 @@ def served(json_index: JsonIndex, wheel: Path, hashes: dict[str, str] | None = N
 def test_a_published_digest_is_used_without_downloading(json_index: JsonIndex, wheel: Path) -> None:
     file = served(json_index, wheel, {"sha256": sha(wheel), "sha512": sha(wheel, "sha512")})
     digest = hasher().digest(file)
-    assert (digest.hexdigest, digest.source, digest.anchored) == (sha(wheel, "sha512"), "index", True)
+    assert (digest.hexdigest, digest.source, digest.anchored) == (
+        sha(wheel, "sha512"),
+        "index",
+        True,
+    )
     assert json_index.count(f"/files/{wheel.name}") == 0
 
 
@@ -83,13 +87,15 @@ def test_local_files_are_read_from_disk(wheel: Path, caplog: pytest.LogCaptureFi
 
 def test_a_missing_local_file_is_reported(tmp_path: Path) -> None:
     missing = tmp_path / "gone-1.0.tar.gz"
-    with pytest.raises(IndexUnreachable, match="cannot read gone-1.0.tar.gz"):
+    with pytest.raises(IndexUnreachable, match=r"cannot read gone-1\.0\.tar\.gz"):
         hasher().digest(DistFile(missing.name, missing.as_uri()))
 
 
 def test_http_errors_name_the_url(json_index: JsonIndex) -> None:
     file = DistFile("x-1.0.tar.gz", f"{json_index.base}/files/x-1.0.tar.gz")
-    with pytest.raises(IndexUnreachable, match=r"cannot download x-1.0.tar.gz from http://.*HTTP 404"):
+    with pytest.raises(
+        IndexUnreachable, match=r"cannot download x-1.0.tar.gz from http://.*HTTP 404"
+    ):
         hasher().digest(file)
 
 

@@ -102,7 +102,8 @@ def test_output_is_byte_identical_across_runs(world: World, workdir: Path) -> No
     assert first.stdout == ""
     text = (workdir / "out.txt").read_text()
     assert "gen-extra-dep==3.0" in text
-    assert "#    dephash gen --index-url" in text and "-o out.txt in.txt\n" in text
+    assert "#    dephash gen --index-url" in text
+    assert "-o out.txt in.txt\n" in text
     second = run("gen", "-i", world.index, "-o", "out.txt", "in.txt")
     assert second.exit_code == 0, second.output
     assert (workdir / "out.txt").read_text() == text
@@ -137,9 +138,24 @@ def test_the_generated_file_installs_with_require_hashes(
     venv = workdir / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-         "--require-hashes", "--no-deps", "-i", world.index, "-r", "prod.txt"],
-        capture_output=True, text=True, env=isolated_pip, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--require-hashes",
+            "--no-deps",
+            "-i",
+            world.index,
+            "-r",
+            "prod.txt",
+        ],
+        capture_output=True,
+        text=True,
+        env=isolated_pip,
+        check=False,
     )
     assert installed.returncode == 0, installed.stderr
     assert "Successfully installed gen-dep-2.0 gen-top-1.0" in installed.stdout
@@ -168,8 +184,14 @@ def test_find_links_and_no_index(world: World, workdir: Path) -> None:
 
 
 def test_options_inside_the_requirements_file_are_honoured(world: World, workdir: Path) -> None:
-    (workdir / "in.txt").write_text(f"--index-url {world.index}\n--pre\ngen-top\n")
-    result = run("gen", "--no-binary", "gen-nothing", "in.txt")
+    (workdir / "more.txt").write_text("gen-top\n")
+    (workdir / "c.txt").write_text("gen-not-installed<1\n")
+    (workdir / "in.txt").write_text(
+        f"--index-url {world.index}\n--pre\n-r {workdir / 'more.txt'}\n-c c.txt\n"
+    )
+    result = run(
+        "gen", "--pre", "--extra-index-url", world.index, "--no-binary", "gen-nothing", "in.txt"
+    )
     assert result.exit_code == 0, result.output
     assert set(pinned(result.stdout)) == {"gen-dep", "gen-top"}
 
@@ -203,7 +225,8 @@ def test_the_json_api_and_direct_urls(json_index: JsonIndex, workdir: Path) -> N
         "gen-direct": ("url", hashes([direct_wheel])),
     }
     assert json_index.count(f"/files/{sdist.name}") == 0  # its sha512 is published
-    assert "running: " in result.stderr and "fetching index page" in result.stderr
+    assert "running: " in result.stderr
+    assert "fetching index page" in result.stderr
     assert direct.exists()
 
 
@@ -265,8 +288,14 @@ def test_an_unreachable_index_is_an_environment_failure(
     monkeypatch.setenv("PIP_RETRIES", "0")
     (workdir / "in.txt").write_text("anything\n")
     result = run(
-        "gen", "-i", "http://user:hunter2@127.0.0.1:9/simple/", "--retries", "0",
-        "-o", "out.txt", "in.txt",
+        "gen",
+        "-i",
+        "http://user:hunter2@127.0.0.1:9/simple/",
+        "--retries",
+        "0",
+        "-o",
+        "out.txt",
+        "in.txt",
     )
     assert result.exit_code == ExitCode.ENVIRONMENT
     assert "pip found no anything, and an index is unreachable" in result.stderr
@@ -283,7 +312,9 @@ def test_an_integrity_failure_stops_the_run(json_index: JsonIndex, workdir: Path
     (workdir / "out.txt").write_text("previous\n")
     result = run("gen", "-i", json_index.url, "-o", "out.txt", "--retries", "0", "in.txt")
     assert result.exit_code == ExitCode.ENVIRONMENT
-    assert "gen_bad-1.0.tar.gz: the downloaded file does not match the sha256 digest" in result.stderr
+    assert (
+        "gen_bad-1.0.tar.gz: the downloaded file does not match the sha256 digest" in result.stderr
+    )
     assert (workdir / "out.txt").read_text() == "previous\n"
 
 
@@ -301,12 +332,19 @@ def test_a_yanked_pin_is_warned_about(json_index: JsonIndex, workdir: Path) -> N
 def test_help_documents_options_and_exit_codes() -> None:
     result = run("gen", "--help")
     assert result.exit_code == 0
-    for text in ("--algorithm [sha256|sha384|sha512]", "--python PATH", "Exit codes:", "3  environment"):
+    for text in (
+        "--algorithm [sha256|sha384|sha512]",
+        "--python PATH",
+        "Exit codes:",
+        "3  environment",
+    ):
         assert text in result.stdout
     assert run("--version").stdout == "dephash, version 0.1.0\n"
 
 
-def test_python_dash_m_dephash(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_dash_m_dephash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "argv", ["dephash", "--version"])
     with pytest.raises(SystemExit) as caught:
         runpy.run_module("dephash", run_name="__main__")
@@ -314,9 +352,7 @@ def test_python_dash_m_dephash(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     assert "dephash, version" in capsys.readouterr().out
 
 
-def test_interrupt_is_reported_without_traceback(
-    workdir: Path, mocker: pytest.MonkeyPatch
-) -> None:
+def test_interrupt_is_reported_without_traceback(workdir: Path, mocker: pytest.MonkeyPatch) -> None:
     # A real Ctrl-C cannot be delivered at a chosen point; this is the one stand-in.
     mocker.patch("dephash.cli.generate", side_effect=KeyboardInterrupt)  # type: ignore[attr-defined]
     (workdir / "in.txt").write_text("x\n")

@@ -21,7 +21,7 @@ from dephash.index import (
 from dephash.models import DistFile
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.jsonindex import JsonIndex
-from tests.support.pypiserver import PyPIServer
+from tests.support.pypiserver import Publish, PyPIServer
 
 FAST = NetworkSettings(connect_timeout=2, read_timeout=2, retries=0)
 
@@ -46,7 +46,12 @@ def test_html_links_resolve_against_the_page_and_its_base() -> None:
             None,
             ">=3.8",
         ),
-        DistFile("a-1.0-py3-none-any.whl", "https://files.example.org/root/a-1.0-py3-none-any.whl", (), ""),
+        DistFile(
+            "a-1.0-py3-none-any.whl",
+            "https://files.example.org/root/a-1.0-py3-none-any.whl",
+            (),
+            "",
+        ),
         DistFile(
             "a-2.0-py3-none-any.whl",
             "https://files.example.org/root/a-2.0-py3-none-any.whl",
@@ -128,7 +133,9 @@ def test_html_is_the_fallback(client: IndexClient, json_index: JsonIndex, tmp_pa
     assert found.hashes == (("sha256", sha(sdist)),)
 
 
-def test_pypiserver_pages_are_read(client: IndexClient, pypiserver: PyPIServer, publish) -> None:  # type: ignore[no-untyped-def]
+def test_pypiserver_pages_are_read(
+    client: IndexClient, pypiserver: PyPIServer, publish: Publish
+) -> None:
     paths = publish("index-pypiserver-pkg", "1.0")
     files = client.project_files(pypiserver.url, "index-pypiserver-pkg") or []
     assert sorted(f.filename for f in files) == sorted(p.name for p in paths)
@@ -225,4 +232,4 @@ def test_sessions_pool_connections_and_identify_themselves() -> None:
     assert isinstance(adapter, requests.adapters.HTTPAdapter)
     assert adapter._pool_maxsize == 3  # type: ignore[attr-defined]
     assert adapter.max_retries.status_forcelist == (429, 500, 502, 503, 504)
-    assert session.headers["User-Agent"].startswith("dephash/")
+    assert str(session.headers["User-Agent"]).startswith("dephash/")

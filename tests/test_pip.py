@@ -31,7 +31,9 @@ def test_the_running_pip_is_new_enough() -> None:
 
 
 def test_an_old_pip_is_refused_with_the_upgrade_command(old_pip_python: str) -> None:
-    with pytest.raises(PipError, match=r"too old: dephash needs pip >= 25.3; upgrade it with: .* -m pip install -U"):
+    with pytest.raises(
+        PipError, match=r"too old: dephash needs pip >= 25.3; upgrade it with: .* -m pip install -U"
+    ):
         PipRunner(python=old_pip_python).version()
 
 
@@ -171,7 +173,7 @@ def test_vcs_and_directory_results_are_refused(info: dict[str, object]) -> None:
     ("stderr", "kind", "message"),
     [
         (
-            "ERROR: Could not find a version that satisfies the requirement nope (from versions: none)\n"
+            "ERROR: Could not find a version that satisfies the requirement nope\n"
             "ERROR: No matching distribution found for nope\n",
             ResolutionError,
             "No matching distribution found for nope",
@@ -194,3 +196,13 @@ def test_pip_failures_are_classified(stderr: str, kind: type[Exception], message
     error = _classify_failure(stderr)
     assert type(error) is kind
     assert re.search(message, str(error))
+
+
+def test_a_pip_that_writes_no_report_is_an_environment_failure(tmp_path: Path) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    requirements = tmp_path / "in.txt"
+    requirements.write_text("six\n")
+    with pytest.raises(PipError, match="pip wrote no readable installation report"):
+        PipRunner(python=str(fake)).resolve(requirements)

@@ -53,7 +53,9 @@ pins_strategy = st.dictionaries(
 
 
 @given(pins_strategy)
-def test_rendered_pins_read_back_as_the_same_pins(table: dict[str, tuple[str, list[str], bool]]) -> None:
+def test_rendered_pins_read_back_as_the_same_pins(
+    table: dict[str, tuple[str, list[str], bool]],
+) -> None:
     pins = [
         Pin(name, version, tuple(hashes), via=("-r in.txt",) if via else ())
         for name, (version, hashes, via) in table.items()

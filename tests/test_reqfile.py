@@ -84,7 +84,9 @@ def test_requirements_options_and_includes(tmp_path: Path) -> None:
     assert by_name["six"].lineno == 13
 
 
-def test_environment_variables_are_expanded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variables_are_expanded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DEPHASH_TEST_INDEX", "https://example.org/simple")
     parsed = parse_requirements(
         write(tmp_path / "r.txt", "-i ${DEPHASH_TEST_INDEX}\n-i ${DEPHASH_UNSET_VARIABLE}\n")
