@@ -18,10 +18,9 @@ from tests.support.jsonindex import JsonIndex
 ENVIRONMENT = (("python_version", "3.11"), ("sys_platform", "linux"))
 
 
-def package(name: str, *requires: str, **fields: object) -> ResolvedPackage:
-    return ResolvedPackage(
-        name, "1.0", f"https://h/{name}-1.0.tar.gz", requires_dist=requires, **fields
-    )  # type: ignore[arg-type]
+def package(name: str, *requires: str, requested: bool = False) -> ResolvedPackage:
+    url = f"https://h/{name}-1.0.tar.gz"
+    return ResolvedPackage(name, "1.0", url, requested=requested, requires_dist=requires)
 
 
 def test_extras_propagate_through_the_graph() -> None:
