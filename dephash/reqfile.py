@@ -52,9 +52,20 @@ _VALUE_OPTIONS = {
 _FLAG_OPTIONS = {"--no-index": "no_index", "--pre": "pre", "--prefer-binary": "ignored"}
 
 
+_HASH_OPTION = re.compile(r"--hash(?:=|\s+)(\S+)")
+
+
+class UnhashableRequirement(InputError):
+    """A requirement ``pip install --require-hashes`` cannot install."""
+
+
 @dataclass(frozen=True)
 class RequirementLine:
-    """One requirement of an input file, where it stands, and what it names."""
+    """One requirement of a requirements file, where it stands, and what it says.
+
+    ``problem`` is set (only when parsing leniently) for lines that cannot be
+    pinned by hash: editables, VCS and local-directory requirements.
+    """
 
     text: str
     source: str
@@ -62,6 +73,17 @@ class RequirementLine:
     name: str | None
     extras: tuple[str, ...] = ()
     constraint: bool = False
+    specifier: str = ""
+    marker: str | None = None
+    hashes: tuple[str, ...] = ()
+    url: str | None = None
+    problem: str | None = None
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The exact version of a ``==V`` / ``===V`` pin, else ``None``."""
+        match = re.fullmatch(r"(===?)\s*([^\s,*]+)", self.specifier)
+        return match.group(2) if match else None
 
 
 @dataclass
@@ -149,13 +171,13 @@ def _check_hashable(value: str, where: str, line: str, base: Path) -> None:
     """Refuse requirements that ``pip install --require-hashes`` cannot install."""
     target = value.split("#", 1)[0]
     if target.startswith(_VCS_SCHEMES):
-        raise InputError(
+        raise UnhashableRequirement(
             f"{where}: VCS requirement cannot be pinned by hash: {line!r} "
             "(publish it to an index, or point to an archive URL)"
         )
     local = _local_target(target, base)
     if local is not None and not target.lower().endswith(_ARCHIVE_SUFFIXES):
-        raise InputError(
+        raise UnhashableRequirement(
             f"{where}: local directory requirement cannot be pinned by hash: {line!r} "
             "(build it into a wheel and publish it)"
         )
@@ -176,18 +198,22 @@ def _resolve_location(value: str, base: Path) -> str:
 
 
 def parse_requirements(
-    path: str | os.PathLike[str], *, text: str | None = None, display: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    text: str | None = None,
+    display: str | None = None,
+    lenient: bool = False,
 ) -> RequirementsFile:
     """Parse a requirements file and its ``-r``/``-c`` includes.
 
     ``text`` supplies the content directly (standard input), in which case
-    relative paths are taken relative to the current directory.
+    relative paths are taken relative to the current directory.  Requirements
+    that cannot be pinned by hash raise :class:`UnhashableRequirement`, or with
+    ``lenient`` are kept with their ``problem`` said.
     """
-    result = RequirementsFile()
-    _parse_into(
-        result, Path(path), text=text, display=display, constraint=False, seen=set(), where=""
-    )
-    return result
+    parser = _Parser(lenient)
+    parser.parse(Path(path), text=text, display=display, constraint=False, where="")
+    return parser.result
 
 
 def _include_display(parent: str, value: str) -> str:
@@ -212,81 +238,84 @@ def _read(path: Path, shown: str, where: str) -> str:
         raise InputError(f"{where}cannot read requirements file {shown}: {exc.strerror}") from None
 
 
-def _parse_into(
-    result: RequirementsFile,
-    path: Path,
-    *,
-    text: str | None,
-    display: str | None,
-    constraint: bool,
-    seen: set[Path],
-    where: str,
-) -> None:
-    shown = display if display is not None else display_path(path)
-    if text is None:
-        key = Path(os.path.abspath(path))
-        if key in seen:
-            return
-        seen.add(key)
-        text = _read(path, shown, where)
-        base = path.parent
-    else:
-        base = Path.cwd()
-    for lineno, line in logical_lines(text):
-        where = f"{shown}:{lineno}"
-        line = _expand_env(line)
-        if line.startswith("-"):
-            _parse_option_line(result, line, where, shown, base, constraint, seen)
+class _Parser:
+    """Walks a file and its includes, collecting requirements and index options."""
+
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self.result = RequirementsFile()
+        self.seen: set[Path] = set()
+
+    def parse(
+        self, path: Path, *, text: str | None, display: str | None, constraint: bool, where: str
+    ) -> None:
+        shown = display if display is not None else display_path(path)
+        if text is None:
+            key = Path(os.path.abspath(path))
+            if key in self.seen:
+                return
+            self.seen.add(key)
+            text = _read(path, shown, where)
+            base = path.parent
         else:
-            result.requirements.append(_parse_requirement(line, shown, lineno, base, constraint))
+            base = Path.cwd()
+        for lineno, line in logical_lines(text):
+            line = _expand_env(line)
+            try:
+                if line.startswith("-"):
+                    self._option_line(line, shown, lineno, base, constraint)
+                else:
+                    self.result.requirements.append(
+                        _parse_requirement(line, shown, lineno, base, constraint)
+                    )
+            except UnhashableRequirement as exc:
+                if not self.lenient:
+                    raise
+                self.result.requirements.append(
+                    RequirementLine(
+                        line, shown, lineno, None, constraint=constraint, problem=str(exc)
+                    )
+                )
 
-
-def _parse_option_line(
-    result: RequirementsFile,
-    line: str,
-    where: str,
-    shown: str,
-    base: Path,
-    constraint: bool,
-    seen: set[Path],
-) -> None:
-    tokens = _split_options(line, where)
-    option, _, inline_value = tokens[0].partition("=")
-    if option in _FLAG_OPTIONS:
-        kind = _FLAG_OPTIONS[option]
-        if kind == "no_index":
-            result.index_options.append(("no_index", ""))
-        elif kind == "pre":
-            result.pre = True
-        return
-    if option not in _VALUE_OPTIONS:
-        raise InputError(f"{where}: unknown option in requirements file: {line!r}")
-    values = ([inline_value] if inline_value else []) + tokens[1:]
-    if not values:
-        raise InputError(f"{where}: option {option} needs a value: {line!r}")
-    value = values[0]
-    kind = _VALUE_OPTIONS[option]
-    if kind == "editable":
-        raise InputError(
-            f"{where}: editable requirement cannot be pinned by hash: {line!r} "
-            "(pip install --require-hashes refuses editables)"
-        )
-    if kind in ("requirement", "constraint"):
-        if _is_url(value):
-            raise InputError(f"{where}: remote includes are not supported: {line!r}")
-        _parse_into(
-            result,
-            base / value,
-            text=None,
-            display=_include_display(shown, value),
-            constraint=constraint or kind == "constraint",
-            seen=seen,
-            where=where,
-        )
-    elif kind in ("index_url", "extra_index_url"):
-        result.index_options.append((kind, value))
-    elif kind == "find_links":
-        result.index_options.append((kind, _resolve_location(value, base)))
+    def _option_line(
+        self, line: str, shown: str, lineno: int, base: Path, constraint: bool
+    ) -> None:
+        where = f"{shown}:{lineno}"
+        tokens = _split_options(line, where)
+        option, _, inline_value = tokens[0].partition("=")
+        if option in _FLAG_OPTIONS:
+            kind = _FLAG_OPTIONS[option]
+            if kind == "no_index":
+                self.result.index_options.append(("no_index", ""))
+            elif kind == "pre":
+                self.result.pre = True
+            return
+        if option not in _VALUE_OPTIONS:
+            raise InputError(f"{where}: unknown option in requirements file: {line!r}")
+        values = ([inline_value] if inline_value else []) + tokens[1:]
+        if not values:
+            raise InputError(f"{where}: option {option} needs a value: {line!r}")
+        value = values[0]
+        kind = _VALUE_OPTIONS[option]
+        if kind == "editable":
+            raise UnhashableRequirement(
+                f"{where}: editable requirement cannot be pinned by hash: {line!r} "
+                "(pip install --require-hashes refuses editables)"
+            )
+        if kind in ("requirement", "constraint"):
+            if _is_url(value):
+                raise InputError(f"{where}: remote includes are not supported: {line!r}")
+            self.parse(
+                base / value,
+                text=None,
+                display=_include_display(shown, value),
+                constraint=constraint or kind == "constraint",
+                where=where,
+            )
+        elif kind in ("index_url", "extra_index_url"):
+            self.result.index_options.append((kind, value))
+        elif kind == "find_links":
+            self.result.index_options.append((kind, _resolve_location(value, base)))
 
 
 def _parse_requirement(
@@ -295,6 +324,7 @@ def _parse_requirement(
     where = f"{source}:{lineno}"
     # Per-requirement options (--hash=..., --config-settings=...) follow the requirement.
     requirement_text = re.split(r"\s+--?[a-zA-Z]", line, maxsplit=1)[0].strip()
+    hashes = tuple(_HASH_OPTION.findall(line))
     try:
         requirement = Requirement(requirement_text)
     except InvalidRequirement:
@@ -304,7 +334,9 @@ def _parse_requirement(
         _check_hashable(requirement_text, where, line, base)
         if not _is_url(requirement_text) and _local_target(requirement_text, base) is None:
             raise InputError(f"{where}: not a valid requirement: {line!r}")
-        return RequirementLine(line, source, lineno, None, constraint=constraint)
+        return RequirementLine(
+            line, source, lineno, None, constraint=constraint, hashes=hashes, url=requirement_text
+        )
     if requirement.url:
         _check_hashable(requirement.url, where, line, base)
     return RequirementLine(
@@ -314,6 +346,10 @@ def _parse_requirement(
         canonicalize_name(requirement.name),
         tuple(sorted(requirement.extras)),
         constraint,
+        specifier=str(requirement.specifier),
+        marker=str(requirement.marker) if requirement.marker else None,
+        hashes=hashes,
+        url=requirement.url,
     )
 
 

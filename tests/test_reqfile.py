@@ -203,3 +203,39 @@ def test_write_atomic_failure_leaves_the_old_file(tmp_path: Path) -> None:
         write_atomic(target, "x\n")
     assert target.is_dir()
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_pinned_files_are_read_with_hashes_markers_and_urls(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "prod.txt",
+        "six==1.16.0 ; python_version >= '3' \\\n"
+        "    --hash=sha256:aa \\\n"
+        "    --hash sha512:bb\n"
+        "idna===3.7\n"
+        "certifi>=2020\n"
+        "urllib3==2.*\n"
+        "pkg @ https://example.org/pkg-1.0.tar.gz --hash=sha256:cc\n",
+    )
+    lines = parse_requirements(path).requirements
+    six, idna, certifi, urllib3, pkg = lines
+    assert (six.name, six.pinned_version, six.hashes) == (
+        "six",
+        "1.16.0",
+        ("sha256:aa", "sha512:bb"),
+    )
+    assert six.marker == 'python_version >= "3"'
+    assert idna.pinned_version == "3.7"
+    assert certifi.pinned_version is None
+    assert urllib3.pinned_version is None
+    assert (pkg.url, pkg.hashes) == ("https://example.org/pkg-1.0.tar.gz", ("sha256:cc",))
+
+
+def test_lenient_parsing_keeps_unhashable_lines_with_their_problem(tmp_path: Path) -> None:
+    path = write(tmp_path / "prod.txt", "-e ./here\ngit+https://h/r.git#egg=r\nsix==1.0\n")
+    editable, vcs, six = parse_requirements(path, lenient=True).requirements
+    assert editable.problem is not None
+    assert "editable" in editable.problem
+    assert vcs.problem is not None
+    assert "VCS" in vcs.problem
+    assert (vcs.lineno, vcs.text) == (2, "git+https://h/r.git#egg=r")
+    assert six.problem is None
