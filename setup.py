@@ -26,6 +26,7 @@ setup(
         "click>=8.1",
         "requests>=2.31",
         "packaging>=24",
+        "platformdirs>=3",
         "pip>=25.3",
     ],
     entry_points={"console_scripts": ["dephash = dephash.cli:main"]},

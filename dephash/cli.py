@@ -5,19 +5,24 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import threading
+import time
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from dephash import __version__
-from dephash.errors import DephashError
+from dephash.cache import default_cache_dir
+from dephash.digests import NoProgress, Progress
+from dephash.errors import DephashError, InputError
 from dephash.gen import generate
 from dephash.index import NetworkSettings
 from dephash.models import GenOptions
 from dephash.redact import redact
 from dephash.reqfile import write_atomic
+from dephash.targets import parse_python_version
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +67,67 @@ def configure_logging(verbose: int, quiet: bool) -> None:
         logger.setLevel(logging.DEBUG)
     else:
         logger.setLevel(logging.WARNING)
+
+
+class TerminalProgress:
+    """Files and bytes done, redrawn in place on a terminal's stderr (thread-safe)."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.files = 0
+        self.done = 0
+        self.bytes = 0
+        self.drawn_at: float | None = None
+
+    def start(self, files: int, total_bytes: int | None) -> None:
+        with self.lock:
+            self.files, self.done, self.bytes = files, 0, 0
+
+    def advance(self, nbytes: int) -> None:
+        with self.lock:
+            self.bytes += nbytes
+            self._draw(force=False)
+
+    def file_done(self) -> None:
+        with self.lock:
+            self.done += 1
+            self._draw(force=False)
+
+    def finish(self) -> None:
+        with self.lock:
+            if self.drawn_at is not None:
+                self._draw(force=True)
+                self.stream.write("\n")
+                self.stream.flush()
+
+    def _draw(self, force: bool) -> None:
+        now = self.clock()
+        if not force and self.drawn_at is not None and now - self.drawn_at < 0.1:
+            return
+        self.drawn_at = now
+        megabytes = self.bytes / 1_000_000
+        self.stream.write(
+            f"\rdephash: hashing {self.done}/{self.files} files, {megabytes:.1f} MB downloaded"
+        )
+        self.stream.flush()
+
+
+def make_progress(stream: TextIO, quiet: bool) -> Progress:
+    """A progress display on a terminal; nothing when piped or with -q."""
+    if quiet or not stream.isatty():
+        return NoProgress()
+    return TerminalProgress(stream)
+
+
+def _python_versions(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    try:
+        return tuple(".".join(map(str, parse_python_version(value))) for value in values)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def reports_errors(command: F) -> F:
@@ -165,6 +231,30 @@ def main() -> None:
     show_default=True,
     help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
 )
+@click.option(
+    "--python-version",
+    "python_versions",
+    metavar="X.Y",
+    multiple=True,
+    callback=_python_versions,
+    help="Hash only the wheels that install on this CPython version (repeatable). "
+    "Chooses files only; to resolve for another interpreter use --python.",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    metavar="TAG",
+    multiple=True,
+    help="Hash only the wheels for this platform tag, e.g. manylinux_2_17_x86_64 or "
+    "win_amd64 (repeatable). Sdists are kept unless --only-binary says otherwise.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where computed digests are remembered [default: $DEPHASH_CACHE_DIR, "
+    "else the user cache folder].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache.")
 @verbosity
 @reports_errors
 def gen(
@@ -183,6 +273,10 @@ def gen(
     jobs: int,
     timeout: float,
     retries: int,
+    python_versions: tuple[str, ...],
+    platforms: tuple[str, ...],
+    cache_dir: str | None,
+    no_cache: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -208,12 +302,16 @@ def gen(
         annotate=annotate,
         output=output,
         jobs=jobs,
+        python_versions=python_versions,
+        platforms=platforms,
+        cache_dir=None if no_cache else (cache_dir or str(default_cache_dir())),
     )
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
     )
     stdin_text = sys.stdin.read() if input_file == "-" else None
-    result = generate(options, network=network, stdin_text=stdin_text)
+    progress = make_progress(sys.stderr, quiet)
+    result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
     if output:
         write_atomic(output, result.text)
     else:

@@ -7,10 +7,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import requests
 
+from dephash.cache import DigestCache, strongest_anchor
 from dephash.errors import IndexUnreachable, IntegrityError
 from dephash.index import NetworkSettings, describe_failure, local_path
 from dephash.models import DistFile
@@ -18,7 +19,6 @@ from dephash.redact import redact
 
 log = logging.getLogger(__name__)
 
-ALGORITHMS = ("sha256", "sha384", "sha512")
 CHUNK = 1 << 16
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,8 +29,36 @@ class Digest:
     """A file's digest in the requested algorithm, and where it came from."""
 
     hexdigest: str
-    source: str  # "index" or "download"
+    source: str  # "index", "cache" or "download"
     anchored: bool
+
+
+class Progress(Protocol):
+    """Receives progress while files are hashed (called from worker threads)."""
+
+    def start(self, files: int, total_bytes: int | None) -> None: ...
+
+    def advance(self, nbytes: int) -> None: ...
+
+    def file_done(self) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    """The progress that shows nothing."""
+
+    def start(self, files: int, total_bytes: int | None) -> None:
+        """Nothing to show."""
+
+    def advance(self, nbytes: int) -> None:
+        """Nothing to show."""
+
+    def file_done(self) -> None:
+        """Nothing to show."""
+
+    def finish(self) -> None:
+        """Nothing to show."""
 
 
 class Hasher:
@@ -41,17 +69,33 @@ class Hasher:
         algorithm: str,
         session: requests.Session,
         network: NetworkSettings | None = None,
+        cache: DigestCache | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.algorithm = algorithm
         self.session = session
         self.network = network or NetworkSettings()
+        self.cache = cache
+        self.progress = progress or NoProgress()
 
     def digest(self, file: DistFile) -> Digest:
-        """The digest of ``file``; a download is verified against every published digest."""
+        """The digest of ``file``: from the index, the cache, or a verified download."""
+        try:
+            return self._digest(file)
+        finally:
+            self.progress.file_done()
+
+    def _digest(self, file: DistFile) -> Digest:
         published = file.published(self.algorithm)
         if published is not None:
             log.debug("%s: %s from the index", file.filename, self.algorithm)
             return Digest(published, "index", anchored=True)
+        anchor = strongest_anchor(file.hashes)
+        if anchor is not None and self.cache is not None:
+            cached = self.cache.get(file.filename, anchor, self.algorithm)
+            if cached is not None:
+                log.debug("%s: %s from the cache", file.filename, self.algorithm)
+                return Digest(cached, "cache", anchored=True)
         anchors = {alg: value for alg, value in file.hashes if alg in hashlib.algorithms_available}
         hashers = {alg: hashlib.new(alg) for alg in {self.algorithm, *anchors}}
         for chunk in self._stream(file):
@@ -64,11 +108,13 @@ class Hasher:
                     f"{file.filename}: the downloaded file does not match the {alg} digest "
                     f"its index publishes (expected {expected}, got {actual}); nothing was written"
                 )
-        anchored = any(alg in ALGORITHMS for alg in anchors)
-        if anchored:
+        digest = hashers[self.algorithm].hexdigest()
+        if anchor is not None:
             log.debug(
                 "%s: downloaded, verified against %s", file.filename, ", ".join(sorted(anchors))
             )
+            if self.cache is not None:
+                self.cache.put(file.filename, anchor, self.algorithm, digest)
         elif file.url.startswith("file:"):
             log.debug("%s: read from local disk; no published digest to verify", file.filename)
         else:
@@ -77,7 +123,7 @@ class Hasher:
                 "from the download as served, with nothing to verify it against",
                 file.filename,
             )
-        return Digest(hashers[self.algorithm].hexdigest(), "download", anchored)
+        return Digest(digest, "download", anchored=anchor is not None)
 
     def _stream(self, file: DistFile) -> Iterator[bytes]:
         if file.url.startswith("file:"):
@@ -85,6 +131,7 @@ class Hasher:
             try:
                 with path.open("rb") as stream:
                     while chunk := stream.read(CHUNK):
+                        self.progress.advance(len(chunk))
                         yield chunk
             except OSError as exc:
                 raise IndexUnreachable(f"cannot read {path.name}: {exc.strerror}") from None
@@ -97,7 +144,9 @@ class Hasher:
                         f"cannot download {file.filename} from {location}: "
                         f"HTTP {response.status_code} {response.reason}"
                     )
-                yield from response.iter_content(CHUNK)
+                for chunk in response.iter_content(CHUNK):
+                    self.progress.advance(len(chunk))
+                    yield chunk
         except requests.RequestException as exc:
             raise IndexUnreachable(
                 f"cannot download {file.filename} from {location}: {describe_failure(exc)}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from dephash.targets import Targets
 
 
 @dataclass(frozen=True)
@@ -92,4 +94,11 @@ class GenOptions:
     annotate: bool = True
     output: str | None = None
     jobs: int = 8
-    extra_pip_args: tuple[str, ...] = field(default=())
+    python_versions: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    cache_dir: str | None = None
+
+    @property
+    def targets(self) -> Targets:
+        """The Pythons and platforms whose files get hashed."""
+        return Targets(self.python_versions, self.platforms, self.only_binary)

@@ -70,8 +70,10 @@ def pinned(text: str) -> dict[str, tuple[str, list[str]]]:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
 
 
 def test_every_file_of_every_pin_is_hashed_with_sha512(world: World, workdir: Path) -> None:
@@ -359,3 +361,63 @@ def test_interrupt_is_reported_without_traceback(workdir: Path, mocker: pytest.M
     result = run("gen", "in.txt")
     assert result.exit_code == 130
     assert result.stderr == "dephash: interrupted; nothing was written\n"
+
+
+def test_targets_choose_the_files_that_get_hashed(world: World, workdir: Path) -> None:
+    (workdir / "in.txt").write_text("gen-top\n")
+    result = run(
+        "gen",
+        "-i",
+        world.index,
+        "--python-version",
+        "3.11",
+        "--platform",
+        "win_amd64",
+        "--only-binary",
+        ":all:",
+        "in.txt",
+    )
+    assert result.exit_code == 0, result.output
+    windows_and_pure = [
+        p for p in world.files["gen-dep"] if p.name.endswith(("win_amd64.whl", "any.whl"))
+    ]
+    assert pinned(result.stdout)["gen-dep"] == ("2.0", hashes(windows_and_pure))
+    assert "hashes of the files for Python 3.11; platform win_amd64." in result.stdout
+    assert "--python-version 3.11 --platform win_amd64 --index-url" in result.stdout
+
+
+def test_targets_that_match_no_file_are_a_clear_error(world: World, workdir: Path) -> None:
+    (workdir / "in.txt").write_text("gen-top\n")
+    result = run(
+        "gen", "-i", world.index, "--python-version", "2.7", "--only-binary", ":all:", "in.txt"
+    )
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "has no file for the targets (Python 2.7)" in result.stderr
+
+
+def test_bad_target_versions_are_usage_errors(workdir: Path) -> None:
+    result = run("gen", "--python-version", "three", "in.txt")
+    assert result.exit_code == 2
+    assert "MAJOR.MINOR" in result.stderr
+
+
+def test_a_warm_cache_downloads_nothing_and_writes_the_same_file(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    dist = workdir.parent / "dist"
+    wheel = make_wheel(dist, "gen-warm", "1.0")
+    sdist = make_sdist(dist, "gen-warm", "1.0")
+    json_index.add_file("gen-warm", wheel)
+    json_index.add_file("gen-warm", sdist)
+    (workdir / "in.txt").write_text("gen-warm\n")
+    args = ("gen", "-v", "-i", json_index.url, "--cache-dir", "../cache", "in.txt")
+    cold = run(*args)
+    assert cold.exit_code == 0, cold.output
+    assert json_index.count(f"/files/{sdist.name}") == 1
+    warm = run(*args)
+    assert warm.stdout == cold.stdout
+    assert json_index.count(f"/files/{sdist.name}") == 1
+    assert f"{sdist.name}: sha512 from the cache" in warm.stderr
+    uncached = run("gen", "-i", json_index.url, "--no-cache", "in.txt")
+    assert uncached.stdout == cold.stdout
+    assert json_index.count(f"/files/{sdist.name}") == 2
