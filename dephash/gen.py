@@ -87,6 +87,7 @@ def generate(
                 raise
         if not resolution.packages:
             raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
+        _warn_about_target_mismatch(options, resolution)
         hasher = Hasher(
             options.algorithm,
             session,
@@ -112,6 +113,20 @@ def generate(
     )
     text = render(pins, header(options, resolution), options.annotate)
     return GenResult(pins, text, resolution)
+
+
+def _warn_about_target_mismatch(options: GenOptions, resolution: Resolution) -> None:
+    """Targets choose files; markers were still evaluated for the resolving interpreter."""
+    resolved_for = dict(resolution.environment).get("python_version")
+    wanted = options.targets.python_versions
+    if resolved_for and wanted and resolved_for not in wanted:
+        log.warning(
+            "resolved for Python %s but hashing for Python %s: dependencies behind "
+            "python_version markers follow %s (use --python to resolve for another interpreter)",
+            resolved_for,
+            ", ".join(wanted),
+            resolved_for,
+        )
 
 
 def _blame_unreachable_index(

@@ -383,6 +383,7 @@ def test_targets_choose_the_files_that_get_hashed(world: World, workdir: Path) -
     ]
     assert pinned(result.stdout)["gen-dep"] == ("2.0", hashes(windows_and_pure))
     assert "hashes of the files for Python 3.11; platform win_amd64." in result.stdout
+    assert result.stderr == ""
     assert "--python-version 3.11 --platform win_amd64 --index-url" in result.stdout
 
 
@@ -393,6 +394,7 @@ def test_targets_that_match_no_file_are_a_clear_error(world: World, workdir: Pat
     )
     assert result.exit_code == ExitCode.BAD_INPUT
     assert "has no file for the targets (Python 2.7)" in result.stderr
+    assert "warning: resolved for Python 3.11 but hashing for Python 2.7" in result.stderr
 
 
 def test_bad_target_versions_are_usage_errors(workdir: Path) -> None:
