@@ -1,0 +1,96 @@
+"""Comparing an existing pinned file with new pins."""
+
+from __future__ import annotations
+
+from dephash.changes import Changes, HashChange, VersionChange, compare, summary, warnings
+from dephash.models import Pin
+from dephash.reqfile import RequirementLine
+
+
+def line(name: str, version: str, *hashes: str, constraint: bool = False) -> RequirementLine:
+    return RequirementLine(
+        f"{name}=={version}",
+        "prod.txt",
+        1,
+        name,
+        specifier=f"=={version}",
+        hashes=hashes,
+        constraint=constraint,
+    )
+
+
+OLD = [
+    line("kept", "1.0", "sha512:aa"),
+    line("grown", "1.0", "sha512:aa"),
+    line("replaced", "1.0", "sha512:aa", "sha512:bb"),
+    line("up", "1.0", "sha512:aa"),
+    line("down", "2.0", "sha512:aa"),
+    line("odd", "a", "sha512:aa"),
+    line("gone", "1.0", "sha512:aa"),
+    line("constraint-only", "1.0", constraint=True),
+    RequirementLine("unpinned>=1", "prod.txt", 2, "unpinned", specifier=">=1"),
+]
+NEW = [
+    Pin("kept", "1.0", ("sha512:aa",)),
+    Pin("grown", "1.0", ("sha512:aa", "sha512:cc")),
+    Pin("replaced", "1.0", ("sha512:aa", "sha512:dd")),
+    Pin("up", "1.10", ("sha512:ee",)),
+    Pin("down", "1.9", ("sha512:ee",)),
+    Pin("odd", "b", ("sha512:ee",)),
+    Pin("fresh", "3.0", ("sha512:ff",)),
+]
+
+
+def test_every_kind_of_change_is_found() -> None:
+    changes = compare(OLD, NEW, "sha512")
+    assert changes == Changes(
+        added=(("fresh", "3.0"),),
+        removed=(("gone", "1.0"),),
+        upgraded=(VersionChange("odd", "a", "b"), VersionChange("up", "1.0", "1.10")),
+        downgraded=(VersionChange("down", "2.0", "1.9"),),
+        new_files=(
+            HashChange("grown", "1.0", added=("sha512:cc",)),
+            HashChange("replaced", "1.0", added=("sha512:dd",)),
+        ),
+        replaced_files=(HashChange("replaced", "1.0", vanished=("sha512:bb",)),),
+    )
+    assert summary(changes) == [
+        "added: fresh 3.0",
+        "removed: gone 1.0",
+        "upgraded: odd a -> b",
+        "upgraded: up 1.0 -> 1.10",
+        "downgraded: down 2.0 -> 1.9",
+        "new files hashed: grown 1.0 (+1 hash)",
+        "new files hashed: replaced 1.0 (+1 hash)",
+    ]
+    (warning,) = warnings(changes)
+    assert warning.startswith("replaced 1.0: 1 hash changed or vanished for an unchanged version")
+
+
+def test_no_changes() -> None:
+    same = compare([line("a", "1.0", "sha512:aa")], [Pin("a", "1.0", ("sha512:aa",))], "sha512")
+    assert same.empty
+    assert summary(same) == ["no changes: every pin and every hash is as before"]
+    assert warnings(same) == []
+
+
+def test_plural_counts() -> None:
+    changes = Changes(
+        new_files=(HashChange("a", "1", added=("x", "y")),),
+        replaced_files=(HashChange("a", "1", vanished=("sha512:" + "0" * 40, "sha512:1")),),
+    )
+    assert summary(changes) == ["new files hashed: a 1 (+2 hashes)"]
+    assert warnings(changes)[0].startswith("a 1: 2 hashes changed or vanished")
+    assert "sha512:0000000000000…" in warnings(changes)[0]
+
+
+def test_another_algorithm_is_not_compared_hash_by_hash() -> None:
+    changes = compare([line("a", "1.0", "sha256:aa")], [Pin("a", "1.0", ("sha512:bb",))], "sha512")
+    assert changes.replaced_files == ()
+    assert summary(changes) == ["hash algorithm changed: sha256 -> sha512 (hashes not compared)"]
+    mixed = compare(
+        [line("a", "1.0", "sha256:aa"), line("b", "1.0", "sha384:aa")],
+        [Pin("a", "1.0", ("sha512:bb",)), Pin("b", "1.0", ("sha512:bb",))],
+        "sha512",
+    )
+    assert mixed.algorithm_changed == ("mixed", "sha512")
