@@ -75,7 +75,10 @@ def compare(old: Sequence[RequirementLine], new: Sequence[Pin], algorithm: str) 
     after = {pin.name: pin for pin in new}
     old_algorithms = set().union(*(_algorithms(line.hashes) for line in before.values()))
     comparable = not old_algorithms or old_algorithms == {algorithm}
-    upgraded, downgraded, new_files, replaced = [], [], [], []
+    upgraded: list[VersionChange] = []
+    downgraded: list[VersionChange] = []
+    new_files: list[HashChange] = []
+    replaced: list[HashChange] = []
     for name in sorted(set(before) & set(after)):
         old_version = before[name].pinned_version or ""
         pin = after[name]
