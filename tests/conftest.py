@@ -110,3 +110,13 @@ def json_index() -> Iterator[JsonIndex]:
     """A started :class:`JsonIndex` (PEP 691 JSON + faults), stopped afterwards."""
     with JsonIndex() as index:
         yield index
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests that reach the public index when NO_TESTS_OVER_WIRE=1; run them last."""
+    offline = os.environ.get("NO_TESTS_OVER_WIRE") == "1"
+    skip = pytest.mark.skip(reason="NO_TESTS_OVER_WIRE=1: not reaching the public index")
+    for item in items:
+        if offline and "network" in item.keywords:
+            item.add_marker(skip)
+    items.sort(key=lambda item: "network" in item.keywords)

@@ -1,0 +1,80 @@
+"""Invariants against the public index (skipped with NO_TESTS_OVER_WIRE=1)."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from packaging.utils import parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
+
+from dephash.cli import main
+from dephash.index import JSON_TYPE
+
+PYPI = "https://pypi.org/simple/"
+pytestmark = pytest.mark.network
+
+
+def served_sha512(project: str, version: str) -> set[str]:
+    """sha512 of every file the index serves for project==version, computed here."""
+    page = requests.get(f"{PYPI}{project}/", headers={"Accept": JSON_TYPE}, timeout=60)
+    page.raise_for_status()
+    digests = set()
+    for entry in page.json()["files"]:
+        filename = entry["filename"]
+        if filename.endswith(".whl"):
+            _, found, _, _ = parse_wheel_filename(filename)
+        else:
+            _, found = parse_sdist_filename(filename)
+        if found != Version(version):
+            continue
+        url = requests.compat.urljoin(page.url, entry["url"])
+        digests.add("sha512:" + hashlib.sha512(requests.get(url, timeout=60).content).hexdigest())
+    return digests
+
+
+def test_sha512_hashes_are_those_of_the_served_files_and_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_pip: dict[str, str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.txt").write_text("six\nidna\n")
+    result = CliRunner().invoke(main, ["gen", "-i", PYPI, "-o", "prod.txt", "in.txt"])
+    assert result.exit_code == 0, result.output
+    blocks = (tmp_path / "prod.txt").read_text().replace("\\\n", " ").splitlines()
+    pins = {
+        words[0]: {w.removeprefix("--hash=") for w in words[1:]}
+        for words in (block.split() for block in blocks)
+        if words and not words[0].startswith("#")
+    }
+    assert {requirement.split("==")[0] for requirement in pins} == {"six", "idna"}
+    for requirement, hashes in pins.items():
+        name, version = requirement.split("==")
+        assert hashes == served_sha512(name, version)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--require-hashes",
+            "--no-deps",
+            "-i",
+            PYPI,
+            "-r",
+            "prod.txt",
+        ],
+        capture_output=True,
+        text=True,
+        env=isolated_pip,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
