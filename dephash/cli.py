@@ -9,19 +9,23 @@ import threading
 import time
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
+from packaging.utils import InvalidName, canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from dephash import __version__
 from dephash.cache import default_cache_dir
+from dephash.changes import Changes, summary, warnings
 from dephash.digests import NoProgress, Progress
 from dephash.errors import DephashError, InputError
 from dephash.gen import generate
 from dephash.index import NetworkSettings
 from dephash.models import GenOptions
 from dephash.redact import redact
-from dephash.reqfile import write_atomic
+from dephash.reqfile import display_path, write_atomic
 from dephash.targets import parse_python_version
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -128,6 +132,22 @@ def _python_versions(
         return tuple(".".join(map(str, parse_python_version(value))) for value in values)
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _upgrade_packages(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    specs = []
+    for value in values:
+        name, sep, version = value.partition("==")
+        try:
+            canonical = canonicalize_name(name, validate=True)
+            if sep:
+                Version(version)
+        except (InvalidName, InvalidVersion):
+            raise click.BadParameter(f"expected NAME or NAME==VERSION, got {value!r}") from None
+        specs.append(f"{canonical}=={version}" if sep else canonical)
+    return tuple(specs)
 
 
 def reports_errors(command: F) -> F:
@@ -255,6 +275,26 @@ def main() -> None:
     "else the user cache folder].",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache.")
+@click.option(
+    "--existing",
+    type=click.Path(dir_okay=False),
+    help="Keep the pins of this file where they still fit [default: the -o file, if it exists].",
+)
+@click.option("-U", "--upgrade", is_flag=True, help="Ignore existing pins: resolve afresh.")
+@click.option(
+    "-P",
+    "--upgrade-package",
+    "upgrade_packages",
+    metavar="NAME[==VERSION]",
+    multiple=True,
+    callback=_upgrade_packages,
+    help="Release this package's pin, or move it to VERSION (repeatable).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the summary of changes and the would-be file on stdout; write nothing.",
+)
 @verbosity
 @reports_errors
 def gen(
@@ -277,6 +317,10 @@ def gen(
     platforms: tuple[str, ...],
     cache_dir: str | None,
     no_cache: bool,
+    existing: str | None,
+    upgrade: bool,
+    upgrade_packages: tuple[str, ...],
+    dry_run: bool,
     verbose: int,
     quiet: bool,
 ) -> None:
@@ -305,6 +349,9 @@ def gen(
         python_versions=python_versions,
         platforms=platforms,
         cache_dir=None if no_cache else (cache_dir or str(default_cache_dir())),
+        existing=existing,
+        upgrade=upgrade,
+        upgrade_packages=upgrade_packages,
     )
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
@@ -312,7 +359,32 @@ def gen(
     stdin_text = sys.stdin.read() if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)
     result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
-    if output:
-        write_atomic(output, result.text)
-    else:
+    if dry_run:
+        if result.changes is not None:
+            click.echo("".join(f"# {line}\n" for line in summary(result.changes)), nl=False)
         click.echo(result.text, nl=False)
+        return
+    if output and not _holds(output, result.text):
+        write_atomic(output, result.text)
+    elif not output:
+        click.echo(result.text, nl=False)
+    if result.changes is not None:
+        _report_changes(result.changes, existing or output or "", quiet)
+
+
+def _holds(path: str, text: str) -> bool:
+    """Whether ``path`` already holds exactly ``text`` (then it is left alone)."""
+    try:
+        return Path(path).read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _report_changes(changes: Changes, path: str, quiet: bool) -> None:
+    """The summary of a regeneration on stderr; replaced files always, as warnings."""
+    if not quiet:
+        click.echo(f"dephash: changes against {display_path(path)}:", err=True)
+        for line in summary(changes):
+            click.echo(f"dephash:   {line}", err=True)
+    for line in warnings(changes):
+        click.echo(f"dephash: warning: {line}", err=True)

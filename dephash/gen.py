@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 from dephash import __version__
 from dephash.cache import DigestCache
+from dephash.changes import Changes, compare
 from dephash.digests import Hasher, Progress, run_parallel
 from dephash.errors import EnvironmentFailure, IndexUnreachable, InputError, ResolutionError
 from dephash.index import (
@@ -29,11 +30,12 @@ from dephash.index import (
     make_session,
     url_filename,
 )
+from dephash.keep import resolve_keeping
 from dephash.models import DistFile, GenOptions, IndexSettings, Pin, Resolution, ResolvedPackage
 from dephash.pip import PipRunner, index_settings
 from dephash.redact import redact
 from dephash.render import render
-from dephash.reqfile import RequirementsFile, display_path, parse_requirements
+from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,35 @@ class GenResult:
     pins: tuple[Pin, ...]
     text: str
     resolution: Resolution
+    # Set when an existing pinned file was compared: what moved, and pins that had to go.
+    changes: Changes | None = None
+    released: tuple[str, ...] = ()
+
+
+def existing_pins(options: GenOptions) -> list[RequirementLine] | None:
+    """The pins of the file being regenerated (``--existing``, else the output), if any."""
+    path = options.existing or options.output
+    if path is None or (options.existing is None and not Path(path).is_file()):
+        return None
+    return parse_requirements(path, lenient=True).requirements
+
+
+def kept_versions(
+    lines: Sequence[RequirementLine] | None, options: GenOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(pins to keep where they fit, versions forced by ``-P name==version``)."""
+    keep: dict[str, str] = {}
+    if lines is not None and not options.upgrade:
+        for line in lines:
+            if line.name and line.pinned_version and not line.constraint:
+                keep[line.name] = line.pinned_version
+    forced: dict[str, str] = {}
+    for spec in options.upgrade_packages:
+        name, _, version = spec.partition("==")
+        keep.pop(canonicalize_name(name), None)
+        if version:
+            forced[canonicalize_name(name)] = version
+    return keep, forced
 
 
 def generate(
@@ -64,6 +95,8 @@ def generate(
         parsed = parse_requirements("-", text=stdin_text or "", display="-")
     else:
         parsed = parse_requirements(options.input, display=shown_input)
+    old_lines = existing_pins(options)
+    keep, forced = kept_versions(old_lines, options)
     runner.version()
     settings = index_settings(
         runner.config(),
@@ -76,11 +109,16 @@ def generate(
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)
+    released: list[str] = []
     try:
-        with _pip_input(options.input, stdin_text) as requirements_path:
+        with (
+            _pip_input(options.input, stdin_text) as requirements_path,
+            _forced_constraints(forced) as forced_args,
+        ):
+            arguments = [*pip_arguments(options), *forced_args]
             try:
-                resolution = runner.resolve(
-                    requirements_path, pip_arguments(options), options.python
+                resolution, released = resolve_keeping(
+                    runner, requirements_path, keep, arguments, options.python
                 )
             except ResolutionError as exc:
                 _blame_unreachable_index(exc, settings, IndexClient(session, network))
@@ -112,7 +150,25 @@ def generate(
         for package in resolution.packages
     )
     text = render(pins, header(options, resolution), options.annotate)
-    return GenResult(pins, text, resolution)
+    changes = None if old_lines is None else compare(old_lines, pins, options.algorithm)
+    for name in released:
+        log.info("released %s=%s: it conflicts with the input", name, keep[name])
+    return GenResult(pins, text, resolution, changes, tuple(released))
+
+
+@contextmanager
+def _forced_constraints(forced: Mapping[str, str]) -> Iterator[list[str]]:
+    """``-P name==version`` as a constraints file pip must honour."""
+    if not forced:
+        yield []
+        return
+    with tempfile.TemporaryDirectory(prefix="dephash-forced-") as scratch:
+        path = Path(scratch) / "forced.txt"
+        path.write_text(
+            "".join(f"{name}=={version}\n" for name, version in sorted(forced.items())),
+            encoding="utf-8",
+        )
+        yield ["-c", str(path)]
 
 
 def _warn_about_target_mismatch(options: GenOptions, resolution: Resolution) -> None:

@@ -97,6 +97,9 @@ class GenOptions:
     python_versions: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     cache_dir: str | None = None
+    existing: str | None = None
+    upgrade: bool = False
+    upgrade_packages: tuple[str, ...] = ()
 
     @property
     def targets(self) -> Targets:
