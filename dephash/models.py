@@ -93,3 +93,21 @@ class GenOptions:
     output: str | None = None
     jobs: int = 8
     extra_pip_args: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One allowlist entry: a package (any version) or exactly ``name==version``.
+
+    ``where`` says where it was written (``allow.txt:3``, or ``--ignore``).
+    """
+
+    name: str
+    version: str | None = None
+    reason: str = ""
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        """The entry as written in an allowlist: ``name`` or ``name==version``."""
+        return self.name if self.version is None else f"{self.name}=={self.version}"
