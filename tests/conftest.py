@@ -110,3 +110,14 @@ def json_index() -> Iterator[JsonIndex]:
     """A started :class:`JsonIndex` (PEP 691 JSON + faults), stopped afterwards."""
     with JsonIndex() as index:
         yield index
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``network`` run last, and are skipped with ``NO_TESTS_OVER_WIRE=1``."""
+    offline = os.environ.get("NO_TESTS_OVER_WIRE", "") not in ("", "0")
+    local = [item for item in items if "network" not in item.keywords]
+    remote = [item for item in items if "network" in item.keywords]
+    if offline:
+        for item in remote:
+            item.add_marker(pytest.mark.skip(reason="NO_TESTS_OVER_WIRE is set"))
+    items[:] = local + remote

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from packaging.version import Version
 
 from dephash.cli import main
 from dephash.errors import ExitCode
@@ -451,3 +452,14 @@ def test_help_documents_the_command() -> None:
         "1  something is outdated",
     ):
         assert text in result.stdout
+
+
+@pytest.mark.network
+def test_the_public_index_reports_old_six_and_idna(workdir: Path) -> None:
+    (workdir / "r.txt").write_text("six==1.15.0\nidna==3.6\n")
+    result = run("--index-url", "https://pypi.org/simple/", "--format", "json", "r.txt")
+    assert result.exit_code == ExitCode.FINDINGS, result.output
+    found = {item["name"]: item for item in json.loads(result.stdout)["outdated"]}
+    assert set(found) == {"idna", "six"}
+    assert Version(found["six"]["latest"]) > Version("1.15.0")
+    assert Version(found["idna"]["latest"]) > Version("3.6")
