@@ -17,14 +17,17 @@ from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash import __version__
+from dephash.allowlist import ignore_entries, read_allowlist
 from dephash.cache import default_cache_dir
 from dephash.changes import Changes, summary, warnings
 from dephash.digests import NoProgress, Progress
-from dephash.errors import DephashError, InputError
+from dephash.errors import DephashError, ExitCode, InputError
 from dephash.gen import generate
 from dephash.index import NetworkSettings
-from dephash.models import GenOptions
+from dephash.models import GenOptions, OutdatedOptions
+from dephash.outdated import check_outdated
 from dephash.redact import redact
+from dephash.render_outdated import missing_message, notes, render_json, render_table
 from dephash.reqfile import display_path, write_atomic
 from dephash.targets import parse_python_version
 
@@ -388,3 +391,133 @@ def _report_changes(changes: Changes, path: str, quiet: bool) -> None:
             click.echo(f"dephash:   {line}", err=True)
     for line in warnings(changes):
         click.echo(f"dephash: warning: {line}", err=True)
+
+
+OUTDATED_EXIT_CODES = """\b
+Exit codes:
+  0  nothing is outdated beyond the allowlist
+  1  something is outdated
+  2  bad input: missing PATH, unreadable file, malformed allowlist,
+     a pinned package that no index has
+  3  environment: pip missing or too old, index unreachable, timeout
+"""
+
+
+class OutputFormat(str, Enum):
+    """How ``dephash outdated`` prints its report."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+@main.command(epilog=OUTDATED_EXIT_CODES)
+@click.argument("path", type=click.Path())
+@click.option(
+    "--allowlist",
+    "allowlist_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Packages outdated on purpose: one 'name' (any version) or 'name==version' "
+    "(only while pinned there) a line, optionally followed by '# reason'.",
+)
+@click.option("--ignore", metavar="NAME", multiple=True, help="Ignore this package (repeatable).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([f.value for f in OutputFormat]),
+    default=OutputFormat.TABLE.value,
+    show_default=True,
+    help="A readable table, or JSON for machines.",
+)
+@click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's).")
+@click.option(
+    "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
+)
+@click.option(
+    "-f",
+    "--find-links",
+    metavar="PATH_OR_URL",
+    multiple=True,
+    help="A folder or page of archives to use (repeatable).",
+)
+@click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
+@click.option("--pre", is_flag=True, help="Count pre-releases and development versions.")
+@click.option(
+    "--python-version",
+    metavar="X.Y[.Z]",
+    help="For a requirements file: the Python whose Requires-Python and markers count "
+    "(default: the running one).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Index pages to fetch at once (requirements files).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    help="Seconds to wait for a server to answer (connect and each read) "
+    "[default: 60; for a virtualenv, pip's setting].",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    help="Retries of a failed request, with backoff [default: 5; for a virtualenv, pip's setting].",
+)
+@verbosity
+@reports_errors
+def outdated(
+    path: str,
+    allowlist_file: str | None,
+    ignore: tuple[str, ...],
+    output_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool,
+    pre: bool,
+    python_version: str | None,
+    jobs: int,
+    timeout: float | None,
+    retries: int | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Report the packages of PATH that are behind their index's latest version.
+
+    PATH is a virtualenv (its folder or its Python), asked with
+    'pip --python PATH list --outdated', or a pinned requirements file, whose
+    'name==version' pins are compared with the indexes' versions without
+    installing anything: yanked releases and, without --pre, pre-releases do
+    not count, nor files whose Requires-Python excludes the target Python.
+    Unpinned lines are reported on stderr; lines whose marker excludes this
+    environment are skipped.
+    """
+    configure_logging(verbose, quiet)
+    entries = read_allowlist(allowlist_file) if allowlist_file else ()
+    options = OutdatedOptions(
+        path=path,
+        index_url=index_url,
+        extra_index_urls=extra_index_url,
+        find_links=find_links,
+        no_index=no_index,
+        pre=pre,
+        python_version=python_version,
+        allowlist=entries + ignore_entries(ignore),
+        jobs=jobs,
+        timeout=timeout,
+        retries=retries,
+    )
+    report = check_outdated(options)
+    json_wanted = output_format == OutputFormat.JSON.value
+    click.echo(render_json(report) if json_wanted else render_table(report), nl=False)
+    if not quiet:
+        for level, message in notes(report):
+            click.echo(f"dephash: {level}: {redact(message)}", err=True)
+    if report.missing:
+        raise InputError(missing_message(report))
+    if report.outdated:
+        sys.exit(int(ExitCode.FINDINGS))

@@ -25,7 +25,7 @@ from urllib3.util.retry import Retry
 
 from dephash import __version__
 from dephash.errors import IndexUnreachable
-from dephash.models import DistFile
+from dephash.models import DistFile, ProjectPage
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,14 @@ def parse_json(data: Any, page_url: str) -> list[DistFile]:
     return files
 
 
+def parse_json_versions(data: Any) -> tuple[str, ...] | None:
+    """A PEP 691 page's PEP 700 ``versions`` (every release, even without files), if listed."""
+    versions = data.get("versions")
+    if not isinstance(versions, list):
+        return None
+    return tuple(str(version) for version in versions)
+
+
 def local_path(url: str) -> Path:
     return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
 
@@ -172,13 +180,18 @@ class IndexClient:
 
     def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
         """Every file an index lists for ``project``; ``None`` if it does not have it."""
+        page = self.project_page(index_url, project)
+        return None if page is None else list(page.files)
+
+    def project_page(self, index_url: str, project: str) -> ProjectPage | None:
+        """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
         base = index_url if index_url.endswith("/") else index_url + "/"
         page_url = urllib.parse.urljoin(base, canonicalize_name(project) + "/")
         if page_url.startswith("file:"):
             return self._local_page(page_url)
         return self._remote_page(page_url)
 
-    def _local_page(self, page_url: str) -> list[DistFile] | None:
+    def _local_page(self, page_url: str) -> ProjectPage | None:
         folder = local_path(page_url)
         page = folder / "index.html"
         log.debug("reading index page %s", page)
@@ -186,9 +199,9 @@ class IndexClient:
             text = page.read_text(encoding="utf-8")
         except OSError:
             return None
-        return parse_html(text, page_url)
+        return ProjectPage(tuple(parse_html(text, page_url)))
 
-    def _remote_page(self, page_url: str) -> list[DistFile] | None:
+    def _remote_page(self, page_url: str) -> ProjectPage | None:
         log.debug("fetching index page %s", redact(page_url))
         response = self._get(page_url, headers={"Accept": ACCEPT})
         if response.status_code == 404:
@@ -202,8 +215,8 @@ class IndexClient:
                 raise IndexUnreachable(
                     f"index page {redact(page_url)} is not valid JSON: {exc}"
                 ) from None
-            return parse_json(data, response.url)
-        return parse_html(response.text, response.url)
+            return ProjectPage(tuple(parse_json(data, response.url)), parse_json_versions(data))
+        return ProjectPage(tuple(parse_html(response.text, response.url)))
 
     def find_links_files(self, location: str) -> list[DistFile]:
         """The archives a ``--find-links`` location offers (a folder, a page or a file)."""

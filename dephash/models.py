@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from dephash.targets import Targets
 
@@ -105,3 +106,114 @@ class GenOptions:
     def targets(self) -> Targets:
         """The Pythons and platforms whose files get hashed."""
         return Targets(self.python_versions, self.platforms, self.only_binary)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """One index's page for a project: its files, and PEP 700 ``versions`` if listed."""
+
+    files: tuple[DistFile, ...]
+    versions: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One allowlist entry: a package (any version) or exactly ``name==version``.
+
+    ``where`` says where it was written (``allow.txt:3``, or ``--ignore``).
+    """
+
+    name: str
+    version: str | None = None
+    reason: str = ""
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        """The entry as written in an allowlist: ``name`` or ``name==version``."""
+        return self.name if self.version is None else f"{self.name}=={self.version}"
+
+
+@dataclass(frozen=True)
+class OutdatedOptions:
+    """Everything ``dephash outdated`` was asked to do."""
+
+    path: str
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    pre: bool = False
+    python_version: str | None = None
+    allowlist: tuple[AllowEntry, ...] = ()
+    jobs: int = 8
+    timeout: float | None = None
+    retries: int | None = None
+
+
+@dataclass(frozen=True)
+class OutdatedPackage:
+    """A package whose version is behind the index's latest.
+
+    ``latest_filetype`` is ``wheel`` or ``sdist``; ``where`` lists the lines
+    that pin it (empty for a virtualenv).
+    """
+
+    name: str
+    current: str
+    latest: str
+    latest_filetype: str | None = None
+    where: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AllowedPackage:
+    """An outdated package the allowlist lets stay, and the entry that does."""
+
+    package: OutdatedPackage
+    entry: AllowEntry
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """An allowlist entry that matches nothing outdated, and why."""
+
+    entry: AllowEntry
+    detail: str
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    """A requirement line that was not checked, and why (unpinned, marker, URL...)."""
+
+    where: str
+    text: str
+    reason: str
+    warn: bool = True
+
+
+class TargetKind(str, Enum):
+    """What ``dephash outdated`` was pointed at."""
+
+    VIRTUALENV = "virtualenv"
+    REQUIREMENTS = "requirements"
+
+
+@dataclass(frozen=True)
+class OutdatedReport:
+    """What ``dephash outdated`` found in one virtualenv or requirements file.
+
+    ``ahead`` holds pins newer than the index's latest (a pre-release pinned,
+    a release only on some other index); ``missing`` the projects no index
+    or find-links location has (those an allowlist ignores are left out).
+    """
+
+    path: str
+    kind: TargetKind
+    outdated: tuple[OutdatedPackage, ...] = ()
+    allowed: tuple[AllowedPackage, ...] = ()
+    stale: tuple[StaleEntry, ...] = ()
+    skipped: tuple[SkippedLine, ...] = ()
+    ahead: tuple[OutdatedPackage, ...] = ()
+    missing: tuple[str, ...] = ()
+    searched: tuple[str, ...] = ()

@@ -18,8 +18,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from dephash.errors import InputError, PipError, ResolutionError
-from dephash.models import IndexSettings, Resolution, ResolvedPackage
+from dephash.errors import IndexUnreachable, InputError, PipError, ResolutionError
+from dephash.models import IndexSettings, OutdatedPackage, Resolution, ResolvedPackage
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ _NETWORK_PROBLEMS = (
     "Could not fetch URL",
     "SSLError",
 )
+# pip's debug log line for an index page it skipped; a 404 only means "not on this index".
+_FETCH_FAILURE = re.compile(r"Could not fetch URL (?P<url>\S+): (?P<reason>.*?) - skipping")
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,55 @@ class PipRunner:
             except (OSError, ValueError) as exc:
                 raise PipError(f"pip wrote no readable installation report: {exc}") from None
         return parse_report(report)
+
+    def list_outdated(self, target: str, args: Sequence[str] = ()) -> tuple[OutdatedPackage, ...]:
+        """``pip --python TARGET list --outdated``: the packages behind the index's latest.
+
+        pip skips an index page it cannot fetch and reports nothing on its
+        console; its log says so, and then this fails instead of looking up to date.
+        """
+        with tempfile.TemporaryDirectory(prefix="dephash-") as scratch:
+            log_path = Path(scratch) / "pip.log"
+            command = ["--python", target, "--log", str(log_path), "list", "--outdated"]
+            completed = self._run([*command, "--format=json", *args])
+            if completed.returncode != 0:
+                raise PipError(f"pip list --outdated failed: {_last_errors(completed.stderr)}")
+            try:
+                pip_log = log_path.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                raise PipError(f"pip wrote no log of its index requests: {exc.strerror}") from None
+        failures = index_failures(pip_log)
+        if failures:
+            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+            raise IndexUnreachable(f"pip could not read an index: {failures[0]}{more}")
+        return parse_outdated(completed.stdout)
+
+
+def index_failures(pip_log: str) -> list[str]:
+    """The index pages pip's log says it could not fetch, other than 404s, in order."""
+    failures = [
+        redact(f"{match.group('url')}: {match.group('reason')}")
+        for match in _FETCH_FAILURE.finditer(pip_log)
+        if not match.group("reason").startswith("404 ")
+    ]
+    return list(dict.fromkeys(failures))
+
+
+def parse_outdated(text: str) -> tuple[OutdatedPackage, ...]:
+    """Read ``pip list --outdated --format=json``, sorted by name."""
+    try:
+        packages = [
+            OutdatedPackage(
+                name=canonicalize_name(item["name"]),
+                current=str(item["version"]),
+                latest=str(item["latest_version"]),
+                latest_filetype=item.get("latest_filetype"),
+            )
+            for item in json.loads(text)
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise PipError(f"cannot read pip's list of outdated packages: {exc!r}") from None
+    return tuple(sorted(packages, key=lambda package: (package.name, package.current)))
 
 
 def _last_errors(stderr: str) -> str:
