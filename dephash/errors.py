@@ -27,7 +27,15 @@ class InputError(DephashError):
 
 
 class ResolutionError(InputError):
-    """pip could not resolve the requirements (no such package, conflicts)."""
+    """pip could not resolve the requirements (no such package, conflicts).
+
+    ``pip_output`` is everything pip printed (credentials removed): its
+    explanation of a conflict names the requirements and constraints involved.
+    """
+
+    def __init__(self, message: str, pip_output: str = "") -> None:
+        super().__init__(message)
+        self.pip_output = pip_output
 
 
 class EnvironmentFailure(DephashError):

@@ -120,11 +120,12 @@ class PipRunner:
         with tempfile.TemporaryDirectory(prefix="dephash-") as scratch:
             report_path = Path(scratch) / "report.json"
             command = [*(["--python", target] if target else []), "install", "--dry-run"]
-            command += ["--ignore-installed", "--quiet", "--report", str(report_path)]
+            # Not --quiet: pip explains a conflict on standard output, at its default level.
+            command += ["--ignore-installed", "--report", str(report_path)]
             command += [*args, "-r", str(requirements)]
             completed = self._run(command)
             if completed.returncode != 0:
-                raise _classify_failure(completed.stderr)
+                raise _classify_failure(completed.stderr, completed.stdout)
             try:
                 report = json.loads(report_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
@@ -140,12 +141,14 @@ def _last_errors(stderr: str) -> str:
     return redact(" ".join(chosen[-2:]))
 
 
-def _classify_failure(stderr: str) -> Exception:
+def _classify_failure(stderr: str, stdout: str = "") -> Exception:
     reason = _last_errors(stderr)
     if any(marker in stderr for marker in _NETWORK_PROBLEMS):
         return PipError(f"pip could not reach an index: {reason}")
     if any(marker in stderr for marker in _INPUT_PROBLEMS):
-        return ResolutionError(f"pip could not resolve the requirements: {reason}")
+        return ResolutionError(
+            f"pip could not resolve the requirements: {reason}", redact(f"{stdout}\n{stderr}")
+        )
     return PipError(f"pip failed: {reason}")
 
 
