@@ -93,3 +93,14 @@ class GenOptions:
     output: str | None = None
     jobs: int = 8
     extra_pip_args: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Vulnerability:
+    """One known vulnerability of a release, as a PyPI-style JSON API reports it."""
+
+    id: str
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    fixed_in: tuple[str, ...] = ()
+    link: str | None = None
