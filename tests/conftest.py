@@ -110,3 +110,12 @@ def json_index() -> Iterator[JsonIndex]:
     """A started :class:`JsonIndex` (PEP 691 JSON + faults), stopped afterwards."""
     with JsonIndex() as index:
         yield index
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests that reach the public index when NO_TESTS_OVER_WIRE=1."""
+    if os.environ.get("NO_TESTS_OVER_WIRE") == "1":
+        skip = pytest.mark.skip(reason="NO_TESTS_OVER_WIRE=1: the public index is off limits")
+        for item in items:
+            if "network" in item.keywords:
+                item.add_marker(skip)
