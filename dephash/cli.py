@@ -391,9 +391,10 @@ def check_command(
     else:
         click.echo(check_text(result), nl=False)
     if result.unavailable:
+        count = len(result.unavailable)
         click.echo(
-            f"dephash: error: vulnerability data is unavailable for "
-            f"{len(result.unavailable)} pinned release(s) (listed in the report); "
+            f"dephash: error: vulnerability data is unavailable for {count} pinned "
+            f"release{'' if count == 1 else 's'} (listed in the report); "
             "nothing is claimed about them",
             err=True,
         )

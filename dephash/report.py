@@ -71,7 +71,8 @@ def summary(result: CheckResult) -> str:
         verdict = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         if result.unavailable:
             verdict += (
-                f", vulnerability data unavailable for {_plural(len(result.unavailable), 'pin')}"
+                ", vulnerability data unavailable for "
+                f"{_plural(len(result.unavailable), 'pinned release')}"
             )
         return f"{result.file}: {verdict} ({counted}; checked: {', '.join(result.checked)})"
     claims = []

@@ -478,12 +478,12 @@ def test_no_known_vulnerabilities_only_with_data(vulnerable: JsonIndex) -> None:
     assert result.stdout == (
         "\nNo vulnerability data could be had for:\n"
         f"  chk-vuln==1.0: {vulnerable.base}/pypi/chk-vuln/1.0/json answers 404\n\n"
-        "prod.txt: 0 errors, 0 warnings, vulnerability data unavailable for 1 pin "
+        "prod.txt: 0 errors, 0 warnings, vulnerability data unavailable for 1 pinned release "
         "(1 requirement, 1 hash, 1 file served; checked: hash-mode, integrity, yanked, "
         "vulnerabilities)\n"
     )
     assert result.stderr == (
-        "dephash: error: vulnerability data is unavailable for 1 pinned release(s) "
+        "dephash: error: vulnerability data is unavailable for 1 pinned release "
         "(listed in the report); nothing is claimed about them\n"
     )
     code, document = report("--vulns", "-i", vulnerable.url, "prod.txt")
@@ -512,6 +512,11 @@ def test_no_vulnerability_data_without_an_index(world: World, workdir: Path) -> 
         "chk-url: pinned by URL, no release to look up",
     ]
     assert document["errors"] == 0
+    result = run("check", "--vulns", "-i", world.index, "-f", "links", "prod.txt")
+    assert result.stderr == (
+        "dephash: error: vulnerability data is unavailable for 3 pinned releases "
+        "(listed in the report); nothing is claimed about them\n"
+    )
 
 
 OFFLINE_ONLY = "--offline checks only hash-checking completeness: drop --input/--vulns"
