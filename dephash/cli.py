@@ -20,14 +20,16 @@ from dephash import __version__
 from dephash.allowlist import ignore_entries, read_allowlist
 from dephash.cache import default_cache_dir
 from dephash.changes import Changes, summary, warnings
+from dephash.check import check
 from dephash.digests import NoProgress, Progress
 from dephash.errors import DephashError, ExitCode, InputError
 from dephash.gen import generate
 from dephash.index import NetworkSettings
-from dephash.models import GenOptions, OutdatedOptions
+from dephash.models import CheckOptions, CheckResult, GenOptions, OutdatedOptions
 from dephash.outdated import check_outdated
 from dephash.redact import redact
 from dephash.render_outdated import missing_message, notes, render_json, render_table
+from dephash.report import check_json, check_text
 from dephash.reqfile import display_path, write_atomic
 from dephash.targets import parse_python_version
 
@@ -521,3 +523,191 @@ def outdated(
         raise InputError(missing_message(report))
     if report.outdated:
         sys.exit(int(ExitCode.FINDINGS))
+
+
+CHECK_EXIT_CODES = """\b
+Exit codes:
+  0  the file can be trusted (warnings alone do not fail, unless --strict)
+  1  findings: each names the package, the version and what to do
+  2  bad input: unreadable file, malformed line (quoted), bad allowlist
+  3  environment: pip missing, index unreachable, vulnerability data
+     unavailable (nothing is claimed without data)
+"""
+
+
+class ReportFormat(str, Enum):
+    """How ``dephash check`` writes its report."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
+    """Environment failures beat findings, which beat warnings (that fail only if strict)."""
+    if result.unavailable:
+        return ExitCode.ENVIRONMENT
+    if result.errors or (strict and result.warnings):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+@main.command(name="check", epilog=CHECK_EXIT_CODES)
+@click.argument("pinned", metavar="PINNED", type=click.Path(dir_okay=False))
+@click.option(
+    "--input",
+    "input_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The requirements PINNED was generated from: resolve it again, keeping the pins "
+    "that still fit, and report drift.",
+)
+@click.option(
+    "--vulns",
+    is_flag=True,
+    help="Report known vulnerabilities, from the index's PyPI-style JSON API "
+    "(exit 3 where it has no data).",
+)
+@click.option(
+    "--allowlist",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Vulnerability ids --vulns accepts: one a line, 'ID  # reason'.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Check only completeness for hash-checking mode, without the network.",
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice([f.value for f in ReportFormat]),
+    default=ReportFormat.TEXT.value,
+    show_default=True,
+    help="Report format.",
+)
+@click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's).")
+@click.option(
+    "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
+)
+@click.option(
+    "-f",
+    "--find-links",
+    metavar="PATH_OR_URL",
+    multiple=True,
+    help="A folder or page of archives to use (repeatable).",
+)
+@click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
+@click.option("--pre", is_flag=True, help="With --input: allow pre-releases, as gen --pre.")
+@click.option(
+    "--only-binary", metavar="FORMAT", multiple=True, help="With --input: pip's --only-binary."
+)
+@click.option(
+    "--no-binary", metavar="FORMAT", multiple=True, help="With --input: pip's --no-binary."
+)
+@click.option(
+    "--python",
+    "python_path",
+    metavar="PATH",
+    help="With --input: resolve for this interpreter (pip's --python).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Index pages and downloads to run at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for a server to answer (connect and each read).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=5,
+    show_default=True,
+    help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where computed digests are remembered (shared with gen).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache.")
+@verbosity
+@reports_errors
+def check_command(
+    pinned: str,
+    input_file: str | None,
+    vulns: bool,
+    allowlist: str | None,
+    strict: bool,
+    offline: bool,
+    report_format: str,
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool,
+    pre: bool,
+    only_binary: tuple[str, ...],
+    no_binary: tuple[str, ...],
+    python_path: str | None,
+    jobs: int,
+    timeout: float,
+    retries: int,
+    cache_dir: str | None,
+    no_cache: bool,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Audit PINNED, a file of pins with hashes, before a deploy or in CI.
+
+    Checks that 'pip install --require-hashes' accepts it (every line pinned
+    with '==' and hashed, no editable/VCS line, no duplicate), that every hash
+    is the digest of a file the index serves for that version (files without a
+    hash are warnings), that no pin is on a yanked release; with --input, that
+    it is in sync with its input; with --vulns, that no pinned release has a
+    known vulnerability.
+    """
+    configure_logging(verbose, quiet)
+    options = CheckOptions(
+        pinned=pinned,
+        input=input_file,
+        vulns=vulns,
+        allowlist=allowlist,
+        offline=offline,
+        index_url=index_url,
+        extra_index_urls=extra_index_url,
+        find_links=find_links,
+        no_index=no_index,
+        pre=pre,
+        only_binary=only_binary,
+        no_binary=no_binary,
+        python=python_path,
+        jobs=jobs,
+        cache_dir=None if no_cache else (cache_dir or str(default_cache_dir())),
+    )
+    network = NetworkSettings(
+        connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
+    )
+    result = check(options, network=network)
+    code = check_exit_code(result, strict)
+    if ReportFormat(report_format) is ReportFormat.JSON:
+        click.echo(check_json(result, code), nl=False)
+    else:
+        click.echo(check_text(result), nl=False)
+    if result.unavailable:
+        count = len(result.unavailable)
+        click.echo(
+            f"dephash: error: vulnerability data is unavailable for {count} pinned "
+            f"release{'' if count == 1 else 's'} (listed in the report); "
+            "nothing is claimed about them",
+            err=True,
+        )
+    sys.exit(int(code))

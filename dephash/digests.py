@@ -19,6 +19,7 @@ from dephash.redact import redact
 
 log = logging.getLogger(__name__)
 
+ALGORITHMS = ("sha256", "sha384", "sha512")
 CHUNK = 1 << 16
 T = TypeVar("T")
 R = TypeVar("R")
