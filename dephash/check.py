@@ -43,7 +43,7 @@ from dephash.models import (
     Severity,
     Vulnerability,
 )
-from dephash.pip import PipRunner, index_settings
+from dephash.pip import PipRunner, settings_for
 from dephash.redact import redact
 from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
 from dephash.vulns import VulnerabilityClient, is_allowed, read_allowlist
@@ -100,14 +100,7 @@ def check(
     network = network or NetworkSettings(pool_size=options.jobs)
     runner.version()
     file_options = [*pinned.index_options, *(source.index_options if source else ())]
-    settings = index_settings(
-        runner.config(),
-        index_url=options.index_url,
-        extra_index_urls=options.extra_index_urls,
-        find_links=options.find_links,
-        no_index=options.no_index,
-        file_options=file_options,
-    )
+    settings = settings_for(runner.config(), options, file_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)

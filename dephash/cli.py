@@ -180,6 +180,86 @@ def verbosity(command: F) -> F:
     )(command)
 
 
+def _apply(command: F, *decorators: Callable[[F], F]) -> F:
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def index_options(command: F) -> F:
+    """-i, --extra-index-url, -f and --no-index: where packages come from, as in pip."""
+    return _apply(
+        command,
+        click.option(
+            "-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's)."
+        ),
+        click.option(
+            "--extra-index-url",
+            metavar="URL",
+            multiple=True,
+            help="Another index to use (repeatable).",
+        ),
+        click.option(
+            "-f",
+            "--find-links",
+            metavar="PATH_OR_URL",
+            multiple=True,
+            help="A folder or page of archives to use (repeatable).",
+        ),
+        click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations."),
+    )
+
+
+def network_options(command: F) -> F:
+    """-j, --timeout and --retries: how hard dephash works the network."""
+    return _apply(
+        command,
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(1, 64),
+            default=8,
+            show_default=True,
+            help="Index pages and downloads to run at once.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait for a server to answer (connect and each read).",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 20),
+            default=5,
+            show_default=True,
+            help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
+        ),
+    )
+
+
+def cache_options(command: F) -> F:
+    """--cache-dir and --no-cache: the digest cache gen and check share."""
+    return _apply(
+        command,
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            help="Where computed digests are remembered [default: $DEPHASH_CACHE_DIR, "
+            "else the user cache folder].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache."),
+    )
+
+
+def cache_location(cache_dir: str | None, no_cache: bool) -> str | None:
+    """The cache folder the options name, or None when the cache is off."""
+    if no_cache:
+        return None
+    return cache_dir or str(default_cache_dir())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dephash")
 def main() -> None:
@@ -202,18 +282,7 @@ def main() -> None:
     help="Hash algorithm; digests the index does not publish are computed "
     "from a download verified against the digest it does publish.",
 )
-@click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's).")
-@click.option(
-    "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
-)
-@click.option(
-    "-f",
-    "--find-links",
-    metavar="PATH_OR_URL",
-    multiple=True,
-    help="A folder or page of archives to use (repeatable).",
-)
-@click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
+@index_options
 @click.option("--pre", is_flag=True, help="Allow pre-releases and development versions.")
 @click.option(
     "--only-binary",
@@ -234,28 +303,7 @@ def main() -> None:
     show_default=True,
     help="Write '# via' comments naming what requires each pin.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Index pages and downloads to run at once.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for a server to answer (connect and each read).",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(0, 20),
-    default=5,
-    show_default=True,
-    help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
-)
+@network_options
 @click.option(
     "--python-version",
     "python_versions",
@@ -273,13 +321,7 @@ def main() -> None:
     help="Hash only the wheels for this platform tag, e.g. manylinux_2_17_x86_64 or "
     "win_amd64 (repeatable). Sdists are kept unless --only-binary says otherwise.",
 )
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    help="Where computed digests are remembered [default: $DEPHASH_CACHE_DIR, "
-    "else the user cache folder].",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache.")
+@cache_options
 @click.option(
     "--existing",
     type=click.Path(dir_okay=False),
@@ -353,7 +395,7 @@ def gen(
         jobs=jobs,
         python_versions=python_versions,
         platforms=platforms,
-        cache_dir=None if no_cache else (cache_dir or str(default_cache_dir())),
+        cache_dir=cache_location(cache_dir, no_cache),
         existing=existing,
         upgrade=upgrade,
         upgrade_packages=upgrade_packages,
@@ -431,18 +473,7 @@ class OutputFormat(str, Enum):
     show_default=True,
     help="A readable table, or JSON for machines.",
 )
-@click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's).")
-@click.option(
-    "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
-)
-@click.option(
-    "-f",
-    "--find-links",
-    metavar="PATH_OR_URL",
-    multiple=True,
-    help="A folder or page of archives to use (repeatable).",
-)
-@click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
+@index_options
 @click.option("--pre", is_flag=True, help="Count pre-releases and development versions.")
 @click.option(
     "--python-version",
@@ -587,18 +618,7 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     show_default=True,
     help="Report format.",
 )
-@click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's).")
-@click.option(
-    "--extra-index-url", metavar="URL", multiple=True, help="Another index to use (repeatable)."
-)
-@click.option(
-    "-f",
-    "--find-links",
-    metavar="PATH_OR_URL",
-    multiple=True,
-    help="A folder or page of archives to use (repeatable).",
-)
-@click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations.")
+@index_options
 @click.option("--pre", is_flag=True, help="With --input: allow pre-releases, as gen --pre.")
 @click.option(
     "--only-binary", metavar="FORMAT", multiple=True, help="With --input: pip's --only-binary."
@@ -612,34 +632,8 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     metavar="PATH",
     help="With --input: resolve for this interpreter (pip's --python).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Index pages and downloads to run at once.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for a server to answer (connect and each read).",
-)
-@click.option(
-    "--retries",
-    type=click.IntRange(0, 20),
-    default=5,
-    show_default=True,
-    help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    help="Where computed digests are remembered (shared with gen).",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache.")
+@network_options
+@cache_options
 @verbosity
 @reports_errors
 def check_command(
@@ -691,7 +685,7 @@ def check_command(
         no_binary=no_binary,
         python=python_path,
         jobs=jobs,
-        cache_dir=None if no_cache else (cache_dir or str(default_cache_dir())),
+        cache_dir=cache_location(cache_dir, no_cache),
     )
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs

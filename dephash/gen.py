@@ -32,7 +32,7 @@ from dephash.index import (
 )
 from dephash.keep import resolve_keeping
 from dephash.models import DistFile, GenOptions, IndexSettings, Pin, Resolution, ResolvedPackage
-from dephash.pip import PipRunner, index_settings
+from dephash.pip import PipRunner, index_arguments, settings_for
 from dephash.redact import redact
 from dephash.render import render
 from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
@@ -98,14 +98,7 @@ def generate(
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options)
     runner.version()
-    settings = index_settings(
-        runner.config(),
-        index_url=options.index_url,
-        extra_index_urls=options.extra_index_urls,
-        find_links=options.find_links,
-        no_index=options.no_index,
-        file_options=parsed.index_options,
-    )
+    settings = settings_for(runner.config(), options, parsed.index_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)
@@ -222,15 +215,7 @@ def _pip_input(path: str, stdin_text: str | None) -> Iterator[Path]:
 
 def pip_arguments(options: GenOptions) -> list[str]:
     """The pip options ``gen`` passes through."""
-    args: list[str] = []
-    if options.index_url:
-        args += ["--index-url", options.index_url]
-    for url in options.extra_index_urls:
-        args += ["--extra-index-url", url]
-    for location in options.find_links:
-        args += ["--find-links", location]
-    if options.no_index:
-        args.append("--no-index")
+    args = index_arguments(options)
     if options.pre:
         args.append("--pre")
     for value in options.only_binary:

@@ -42,7 +42,7 @@ from dephash.models import (
     StaleEntry,
     TargetKind,
 )
-from dephash.pip import PipRunner, index_settings
+from dephash.pip import PipRunner, index_arguments, settings_for
 from dephash.redact import redact
 from dephash.reqfile import RequirementsFile, display_path, parse_requirements
 
@@ -135,15 +135,7 @@ def check_outdated(
 def pip_arguments(options: OutdatedOptions) -> list[str]:
     """The options ``pip list --outdated`` gets: indexes, --pre, and timeout and retries
     when given (otherwise pip's own configuration decides)."""
-    args: list[str] = []
-    if options.index_url:
-        args += ["--index-url", options.index_url]
-    for url in options.extra_index_urls:
-        args += ["--extra-index-url", url]
-    for location in options.find_links:
-        args += ["--find-links", location]
-    if options.no_index:
-        args.append("--no-index")
+    args = index_arguments(options)
     if options.pre:
         args.append("--pre")
     if options.timeout is not None:
@@ -183,14 +175,7 @@ def _check_requirements(
     python = target_python(options.python_version)
     parsed = parse_requirements(path, display=shown, lenient=True)
     pins, skipped = read_pins(parsed, marker_environment(python))
-    settings = index_settings(
-        runner.config(),
-        index_url=options.index_url,
-        extra_index_urls=options.extra_index_urls,
-        find_links=options.find_links,
-        no_index=options.no_index,
-        file_options=parsed.index_options,
-    )
+    settings = settings_for(runner.config(), options, parsed.index_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     names = sorted({pin.name for pin in pins})
     timeout = DEFAULT_TIMEOUT if options.timeout is None else options.timeout

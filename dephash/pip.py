@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -242,6 +242,52 @@ def _config_value(config: Mapping[str, str], key: str) -> str | None:
         if value is not None:
             return value
     return None
+
+
+class IndexOptions(Protocol):
+    """The index options every command takes, as attributes of its options."""
+
+    @property
+    def index_url(self) -> str | None: ...
+
+    @property
+    def extra_index_urls(self) -> tuple[str, ...]: ...
+
+    @property
+    def find_links(self) -> tuple[str, ...]: ...
+
+    @property
+    def no_index(self) -> bool: ...
+
+
+def index_arguments(options: IndexOptions) -> list[str]:
+    """The index options as pip's command-line arguments."""
+    args: list[str] = []
+    if options.index_url:
+        args += ["--index-url", options.index_url]
+    for url in options.extra_index_urls:
+        args += ["--extra-index-url", url]
+    for location in options.find_links:
+        args += ["--find-links", location]
+    if options.no_index:
+        args.append("--no-index")
+    return args
+
+
+def settings_for(
+    config: Mapping[str, str],
+    options: IndexOptions,
+    file_options: Sequence[tuple[str, str]] = (),
+) -> IndexSettings:
+    """:func:`index_settings` for a command's options and a file's option lines."""
+    return index_settings(
+        config,
+        index_url=options.index_url,
+        extra_index_urls=options.extra_index_urls,
+        find_links=options.find_links,
+        no_index=options.no_index,
+        file_options=file_options,
+    )
 
 
 def index_settings(
