@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -26,42 +26,28 @@ _COMMENT = re.compile(r"(?:^|\s)#(?P<reason>.*)$")
 EXPECTED = "expected NAME or NAME==VERSION, optionally followed by '# reason'"
 
 
-def parse_allowlist(text: str, source: str) -> tuple[AllowEntry, ...]:
-    """The entries of an allowlist's ``text``; ``source`` names it in messages.
+def allowlist_lines(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """``(line number, entry, reason, whole line)`` for every entry of an allowlist.
 
-    Raises :class:`InputError` quoting the first malformed line.
+    The format every allowlist shares (package names here, vulnerability ids for
+    ``check --vulns``): one entry a line, optionally followed by ``# reason``.
     """
-    entries = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         entry, reason = line, ""
         comment = _COMMENT.search(line)
         if comment is not None:
             entry, reason = line[: comment.start()], comment.group("reason").strip()
         entry = entry.strip()
-        if not entry:
-            continue
-        where = f"{source}:{lineno}"
-        match = _ENTRY.fullmatch(entry)
-        if match is None:
-            raise InputError(f"{where}: not an allowlist entry: {line.strip()!r} ({EXPECTED})")
-        version = match.group("version")
-        if version is not None:
-            try:
-                version = str(Version(version))
-            except InvalidVersion:
-                raise InputError(
-                    f"{where}: not a valid version in allowlist entry: {line.strip()!r}"
-                ) from None
-        entries.append(AllowEntry(canonicalize_name(match.group("name")), version, reason, where))
-    return tuple(entries)
+        if entry:
+            yield lineno, entry, reason, line.strip()
 
 
-def read_allowlist(path: str | os.PathLike[str]) -> tuple[AllowEntry, ...]:
-    """The entries of the allowlist file at ``path`` (UTF-8)."""
+def read_allowlist_text(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """``(the file's name as shown, its text)``; an unreadable file is an InputError."""
     shown = display_path(path)
     try:
         with open(path, encoding="utf-8-sig") as stream:
-            text = stream.read()
+            return shown, stream.read()
     except FileNotFoundError:
         raise InputError(f"allowlist not found: {shown}") from None
     except IsADirectoryError:
@@ -70,6 +56,34 @@ def read_allowlist(path: str | os.PathLike[str]) -> tuple[AllowEntry, ...]:
         raise InputError(f"allowlist is not UTF-8 text: {shown}") from None
     except OSError as exc:
         raise InputError(f"cannot read allowlist {shown}: {exc.strerror}") from None
+
+
+def parse_allowlist(text: str, source: str) -> tuple[AllowEntry, ...]:
+    """The entries of an allowlist's ``text``; ``source`` names it in messages.
+
+    Raises :class:`InputError` quoting the first malformed line.
+    """
+    entries = []
+    for lineno, entry, reason, line in allowlist_lines(text):
+        where = f"{source}:{lineno}"
+        match = _ENTRY.fullmatch(entry)
+        if match is None:
+            raise InputError(f"{where}: not an allowlist entry: {line!r} ({EXPECTED})")
+        version = match.group("version")
+        if version is not None:
+            try:
+                version = str(Version(version))
+            except InvalidVersion:
+                raise InputError(
+                    f"{where}: not a valid version in allowlist entry: {line!r}"
+                ) from None
+        entries.append(AllowEntry(canonicalize_name(match.group("name")), version, reason, where))
+    return tuple(entries)
+
+
+def read_allowlist(path: str | os.PathLike[str]) -> tuple[AllowEntry, ...]:
+    """The entries of the allowlist file at ``path`` (UTF-8)."""
+    shown, text = read_allowlist_text(path)
     return parse_allowlist(text, shown)
 
 

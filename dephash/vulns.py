@@ -7,53 +7,38 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import requests
 from packaging.utils import canonicalize_name
 
+from dephash.allowlist import allowlist_lines, read_allowlist_text
 from dephash.errors import IndexUnreachable, InputError
 from dephash.index import NetworkSettings, describe_failure
 from dephash.models import Vulnerability
 from dephash.redact import redact
-from dephash.reqfile import display_path
 
 log = logging.getLogger(__name__)
 
 # OSV, GHSA, PYSEC and CVE ids: letters, digits and a few separators.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
-# The comment rule of requirements files: "#" at the start or after white space.
-_COMMENT = re.compile(r"(^|\s)#.*$")
 
 
 def read_allowlist(path: str | os.PathLike[str]) -> frozenset[str]:
     """The vulnerability ids an allowlist accepts.
 
-    One id a line, optionally followed by ``# reason``; blank lines and
-    comments are ignored. An unreadable file or a malformed line is an
-    :class:`InputError` that quotes it.
+    The allowlist format of ``outdated``, with ids for names: one id a line,
+    optionally followed by ``# reason``. An unreadable file or a malformed line
+    is an :class:`InputError` that quotes it.
     """
-    shown = display_path(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"allowlist not found: {shown}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"allowlist is not UTF-8 text: {shown}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read allowlist {shown}: {exc.strerror}") from None
+    shown, text = read_allowlist_text(path)
     ids: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        content = _COMMENT.sub("", line).strip()
-        if not content:
-            continue
-        if not _ID.fullmatch(content):
+    for lineno, entry, _, line in allowlist_lines(text):
+        if not _ID.fullmatch(entry):
             raise InputError(
-                f"{shown}:{lineno}: not a vulnerability id (write 'ID' or 'ID  # reason'): "
-                f"{line.strip()!r}"
+                f"{shown}:{lineno}: not a vulnerability id (write 'ID' or 'ID  # reason'): {line!r}"
             )
-        ids.add(content.upper())
+        ids.add(entry.upper())
     return frozenset(ids)
 
 

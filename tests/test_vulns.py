@@ -218,7 +218,7 @@ def test_unreadable_allowlists(tmp_path: Path) -> None:
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(InputError, match="allowlist is not UTF-8 text"):
         read_allowlist(tmp_path / "binary.txt")
-    with pytest.raises(InputError, match=r"cannot read allowlist .*: Is a directory"):
+    with pytest.raises(InputError, match="allowlist is a directory"):
         read_allowlist(tmp_path)
 
 
