@@ -9,6 +9,7 @@ import shlex
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,13 +98,25 @@ def generate(
         parsed = parse_requirements(options.input, display=shown_input)
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options)
-    runner.version()
-    settings = settings_for(runner.config(), options, parsed.index_options)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # pip's version and its configuration are asked at once: two interpreter start-ups.
+        config = side.submit(runner.config)
+        runner.version()
+        settings = settings_for(config.result(), options, parsed.index_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)
     released: list[str] = []
+    client = IndexClient(session, network)
+    prefetch = ThreadPoolExecutor(max_workers=options.jobs)
     try:
+        # While pip resolves, the pages of the requirements the input names are fetched.
+        pages = {
+            (url, line.name): prefetch.submit(client.project_files, url, line.name)
+            for line in parsed.requirements
+            if line.name and not line.constraint
+            for url in settings.index_urls
+        }
         with (
             _pip_input(options.input, stdin_text) as requirements_path,
             _forced_constraints(forced) as forced_args,
@@ -114,7 +127,7 @@ def generate(
                     runner, requirements_path, keep, arguments, options.python
                 )
             except ResolutionError as exc:
-                _blame_unreachable_index(exc, settings, IndexClient(session, network))
+                _blame_unreachable_index(exc, settings, client)
                 raise
         if not resolution.packages:
             raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
@@ -126,9 +139,9 @@ def generate(
             cache=DigestCache(Path(options.cache_dir)) if options.cache_dir else None,
             progress=progress,
         )
-        client = IndexClient(session, network)
-        hashes = collect_hashes(resolution, settings, options, client, hasher)
+        hashes = collect_hashes(resolution, settings, options, client, hasher, pages)
     finally:
+        prefetch.shutdown(wait=True, cancel_futures=True)
         if owned_session:
             session.close()
     via = via_annotations(resolution, parsed)
@@ -235,15 +248,23 @@ def collect_hashes(
     options: GenOptions,
     client: IndexClient,
     hasher: Hasher,
+    fetched: Mapping[tuple[str, str], Future[list[DistFile] | None]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """For every resolved package, the sorted ``alg:hex`` hashes of its files.
 
-    Every file of the pinned version, unless targets narrow them down.
+    Every file of the pinned version, unless targets narrow them down. Pages
+    already being ``fetched`` (by index URL and project) are not asked twice.
     """
     targets = options.targets
+    fetched = fetched or {}
     indexed = [package for package in resolution.packages if not package.direct]
     pages = [(url, package.name) for package in indexed for url in settings.index_urls]
-    listings = run_parallel(lambda page: client.project_files(*page), pages, options.jobs)
+
+    def page_files(page: tuple[str, str]) -> list[DistFile] | None:
+        early = fetched.get(page)
+        return early.result() if early is not None else client.project_files(*page)
+
+    listings = run_parallel(page_files, pages, options.jobs)
     link_files = [
         item
         for listing in run_parallel(client.find_links_files, settings.find_links, options.jobs)

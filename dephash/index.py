@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import urllib.parse
 import urllib.request
@@ -267,14 +268,40 @@ def describe_failure(exc: BaseException) -> str:
     return redact(f"{type(reason).__name__}: {reason}")
 
 
+@functools.lru_cache(maxsize=4096)
+def _version(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _version_text(filename: str) -> str | None:
+    """The version part of a distribution filename, by splitting alone (no validation)."""
+    if filename.endswith(".whl"):
+        parts = filename[: -len(".whl")].split("-")
+        return parts[1] if len(parts) in (5, 6) else None
+    for suffix in _ARCHIVES:
+        if filename.endswith(suffix):
+            return filename[: -len(suffix)].rpartition("-")[2]
+    return None
+
+
 def files_for_version(files: Iterable[DistFile], project: str, version: str) -> list[DistFile]:
-    """The files of exactly ``project==version`` (versions compare normalised)."""
+    """The files of exactly ``project==version`` (versions compare normalised).
+
+    Big projects list tens of thousands of files: a cheap split of each name
+    (with versions parsed once) finds the candidates, and only those are parsed
+    and validated in full.
+    """
     wanted_name = canonicalize_name(project)
     wanted = Version(version)
     return [
         item
         for item in files
-        if (parsed := file_version(item.filename)) is not None
+        if (text := _version_text(item.filename)) is not None
+        and _version(text) == wanted
+        and (parsed := file_version(item.filename)) is not None
         and parsed[0] == wanted_name
         and parsed[1] == wanted
     ]

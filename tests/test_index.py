@@ -100,6 +100,9 @@ def test_files_for_version_compares_normalised_versions() -> None:
         DistFile("a-1.1.tar.gz", "u3"),
         DistFile("b-1.0.tar.gz", "u4"),
         DistFile("README.txt", "u5"),
+        DistFile("a-not_a_version.tar.gz", "u6"),
+        DistFile("a-1.0.whl", "u7"),
+        DistFile("a_b-1.0-py3-none-any.whl", "u8"),
     ]
     assert [f.url for f in files_for_version(files, "A", "1.0")] == ["u1", "u2"]
 
