@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -27,8 +28,10 @@ from dephash.errors import EnvironmentFailure, IndexUnreachable, InputError, Res
 from dephash.index import (
     IndexClient,
     NetworkSettings,
+    RawPage,
     files_for_version,
     make_session,
+    parse_page,
     url_filename,
 )
 from dephash.keep import resolve_keeping
@@ -39,6 +42,9 @@ from dephash.render import render
 from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
 
 log = logging.getLogger(__name__)
+
+# pip's progress line for each project it considers: "Collecting name>=1 (from ...)".
+_COLLECTING = re.compile(r"Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass(frozen=True)
@@ -110,13 +116,25 @@ def generate(
     client = IndexClient(session, network)
     prefetch = ThreadPoolExecutor(max_workers=options.jobs)
     try:
-        # While pip resolves, the pages of the requirements the input names are fetched.
-        pages = {
-            (url, line.name): prefetch.submit(client.project_files, url, line.name)
-            for line in parsed.requirements
-            if line.name and not line.constraint
-            for url in settings.index_urls
-        }
+        # While pip resolves, the pages of the requirements the input names, and of
+        # each project pip says it is collecting, are fetched.
+        pages: dict[tuple[str, str], Future[RawPage | None]] = {}
+
+        def fetch_early(name: str) -> None:
+            for url in settings.index_urls:
+                if (url, name) not in pages:
+                    pages[url, name] = prefetch.submit(client.fetch_page, url, name)
+
+        for line in parsed.requirements:
+            if line.name and not line.constraint:
+                fetch_early(line.name)
+
+        def on_output(text: str) -> None:
+            collecting = _COLLECTING.match(text)
+            if collecting:
+                fetch_early(canonicalize_name(collecting.group(1)))
+
+        runner = dataclasses.replace(runner, on_output=on_output)
         with (
             _pip_input(options.input, stdin_text) as requirements_path,
             _forced_constraints(forced) as forced_args,
@@ -248,7 +266,7 @@ def collect_hashes(
     options: GenOptions,
     client: IndexClient,
     hasher: Hasher,
-    fetched: Mapping[tuple[str, str], Future[list[DistFile] | None]] | None = None,
+    fetched: Mapping[tuple[str, str], Future[RawPage | None]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """For every resolved package, the sorted ``alg:hex`` hashes of its files.
 
@@ -260,9 +278,12 @@ def collect_hashes(
     indexed = [package for package in resolution.packages if not package.direct]
     pages = [(url, package.name) for package in indexed for url in settings.index_urls]
 
+    versions = {package.name: package.version for package in indexed}
+
     def page_files(page: tuple[str, str]) -> list[DistFile] | None:
         early = fetched.get(page)
-        return early.result() if early is not None else client.project_files(*page)
+        raw = early.result() if early is not None else client.fetch_page(*page)
+        return None if raw is None else list(parse_page(raw, versions[page[1]]).files)
 
     listings = run_parallel(page_files, pages, options.jobs)
     link_files = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -115,13 +116,17 @@ def url_filename(url: str) -> str:
     return urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
 
 
-def parse_html(text: str, page_url: str) -> list[DistFile]:
-    """The files a PEP 503 page links to, with URLs made absolute."""
+def parse_html(
+    text: str, page_url: str, wanted: Callable[[str], bool] | None = None
+) -> list[DistFile]:
+    """The files a PEP 503 page links to (those whose name is ``wanted``), URLs made absolute."""
     parser = _LinkParser()
     parser.feed(text)
     base = urllib.parse.urljoin(page_url, parser.base) if parser.base else page_url
     files = []
     for anchor in parser.anchors:
+        if wanted is not None and not wanted(url_filename(anchor["href"] or "")):
+            continue
         url, hashes = _split_fragment(urllib.parse.urljoin(base, anchor["href"] or ""))
         yanked = (anchor["data-yanked"] or "") if "data-yanked" in anchor else None
         files.append(
@@ -136,10 +141,14 @@ def parse_html(text: str, page_url: str) -> list[DistFile]:
     return files
 
 
-def parse_json(data: Any, page_url: str) -> list[DistFile]:
-    """The files of a PEP 691 project page, with URLs made absolute."""
+def parse_json(
+    data: Any, page_url: str, wanted: Callable[[str], bool] | None = None
+) -> list[DistFile]:
+    """The files of a PEP 691 project page (those whose name is ``wanted``), URLs made absolute."""
     files = []
     for entry in data.get("files", []):
+        if wanted is not None and not wanted(entry["filename"]):
+            continue
         yanked = entry.get("yanked", False)
         if yanked is True:
             reason: str | None = ""
@@ -168,6 +177,32 @@ def parse_json_versions(data: Any) -> tuple[str, ...] | None:
     return tuple(str(version) for version in versions)
 
 
+@dataclass(frozen=True)
+class RawPage:
+    """An index page as served: where it ended up, its media type, its text."""
+
+    url: str
+    content_type: str
+    text: str
+
+
+def parse_page(raw: RawPage, version: str | None = None) -> ProjectPage:
+    """A fetched page's files (of ``version`` only, if given) and PEP 700 versions."""
+    wanted = None if version is None else functools.partial(_is_version, Version(version))
+    if raw.content_type != JSON_TYPE:
+        return ProjectPage(tuple(parse_html(raw.text, raw.url, wanted)))
+    try:
+        data = json.loads(raw.text)
+    except ValueError as exc:
+        raise IndexUnreachable(f"index page {redact(raw.url)} is not valid JSON: {exc}") from None
+    return ProjectPage(tuple(parse_json(data, raw.url, wanted)), parse_json_versions(data))
+
+
+def _is_version(wanted: Version, filename: str) -> bool:
+    text = _version_text(filename)
+    return text is not None and _version(text) == wanted
+
+
 def local_path(url: str) -> Path:
     return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
 
@@ -179,20 +214,30 @@ class IndexClient:
         self.session = session
         self.network = network or NetworkSettings()
 
-    def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
-        """Every file an index lists for ``project``; ``None`` if it does not have it."""
-        page = self.project_page(index_url, project)
-        return None if page is None else list(page.files)
+    def project_files(
+        self, index_url: str, project: str, version: str | None = None
+    ) -> list[DistFile] | None:
+        """The files an index lists for ``project`` (of ``version`` only, if given).
+
+        ``None`` if the index does not have the project.
+        """
+        raw = self.fetch_page(index_url, project)
+        return None if raw is None else list(parse_page(raw, version).files)
 
     def project_page(self, index_url: str, project: str) -> ProjectPage | None:
         """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
+        raw = self.fetch_page(index_url, project)
+        return None if raw is None else parse_page(raw)
+
+    def fetch_page(self, index_url: str, project: str) -> RawPage | None:
+        """An index's page for ``project``, unparsed; ``None`` if the index lacks it."""
         base = index_url if index_url.endswith("/") else index_url + "/"
         page_url = urllib.parse.urljoin(base, canonicalize_name(project) + "/")
         if page_url.startswith("file:"):
             return self._local_page(page_url)
         return self._remote_page(page_url)
 
-    def _local_page(self, page_url: str) -> ProjectPage | None:
+    def _local_page(self, page_url: str) -> RawPage | None:
         folder = local_path(page_url)
         page = folder / "index.html"
         log.debug("reading index page %s", page)
@@ -200,24 +245,16 @@ class IndexClient:
             text = page.read_text(encoding="utf-8")
         except OSError:
             return None
-        return ProjectPage(tuple(parse_html(text, page_url)))
+        return RawPage(page_url, "text/html", text)
 
-    def _remote_page(self, page_url: str) -> ProjectPage | None:
+    def _remote_page(self, page_url: str) -> RawPage | None:
         log.debug("fetching index page %s", redact(page_url))
         response = self._get(page_url, headers={"Accept": ACCEPT})
         if response.status_code == 404:
             return None
         self._check(response, page_url)
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        if content_type == JSON_TYPE:
-            try:
-                data = response.json()
-            except ValueError as exc:
-                raise IndexUnreachable(
-                    f"index page {redact(page_url)} is not valid JSON: {exc}"
-                ) from None
-            return ProjectPage(tuple(parse_json(data, response.url)), parse_json_versions(data))
-        return ProjectPage(tuple(parse_html(response.text, response.url)))
+        return RawPage(response.url, content_type, response.text)
 
     def find_links_files(self, location: str) -> list[DistFile]:
         """The archives a ``--find-links`` location offers (a folder, a page or a file)."""

@@ -10,10 +10,11 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -61,21 +62,52 @@ class PipRunner:
 
     python: str = field(default_factory=lambda: sys.executable)
     env: Mapping[str, str] | None = None
+    # Called with each line pip prints while it resolves, as it prints it.
+    on_output: Callable[[str], None] | None = None
 
-    def _run(self, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    def _run(self, args: Sequence[str], stream: bool = False) -> subprocess.CompletedProcess[str]:
         command = [self.python, "-m", "pip", *args]
         log.debug("running: %s", redact(shlex.join(command)))
+        env = dict(self.env) if self.env is not None else None
         try:
-            return subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                env=dict(self.env) if self.env is not None else None,
-                check=False,
-                stdin=subprocess.DEVNULL,
-            )
+            if not stream or self.on_output is None:
+                return subprocess.run(
+                    command,
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    check=False,
+                    stdin=subprocess.DEVNULL,
+                )
+            return self._stream(command, env, self.on_output)
         except OSError as exc:
             raise PipError(f"cannot run {self.python}: {exc.strerror}") from None
+
+    @staticmethod
+    def _stream(
+        command: list[str], env: dict[str, str] | None, on_output: Callable[[str], None]
+    ) -> subprocess.CompletedProcess[str]:
+        with subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        ) as process:
+            # Both are pipes, as asked for above.
+            stdout = cast(IO[str], process.stdout)
+            stderr = cast(IO[str], process.stderr)
+            errors: list[str] = []
+            reader = threading.Thread(target=lambda: errors.append(stderr.read()))
+            reader.start()
+            lines = []
+            for line in stdout:
+                lines.append(line)
+                on_output(line)
+            reader.join()
+            returncode = process.wait()
+        return subprocess.CompletedProcess(command, returncode, "".join(lines), "".join(errors))
 
     def version(self) -> Version:
         """pip's version; fails clearly when pip is missing or too old."""
@@ -125,7 +157,7 @@ class PipRunner:
             # Not --quiet: pip explains a conflict on standard output, at its default level.
             command += ["--ignore-installed", "--report", str(report_path)]
             command += [*args, "-r", str(requirements)]
-            completed = self._run(command)
+            completed = self._run(command, stream=True)
             if completed.returncode != 0:
                 raise _classify_failure(completed.stderr, completed.stdout)
             try:
