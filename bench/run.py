@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -270,6 +271,22 @@ class ToolFailed(RuntimeError):
     """A measured command failed: the run, and the benchmark's numbers, are void."""
 
 
+# A tiny launcher starts each measured command. wait4's ru_maxrss of a child counts the
+# memory of the process that spawned it (Linux records the old address space's peak at
+# exec), so a command spawned straight from this script would inherit the script's own
+# peak; spawned from the launcher (about 10 MB), its peak is its own.
+LAUNCHER = """
+import json, os, sys, time
+started = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+print(pid, flush=True)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
+                  usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+
+
 def measure(
     command: Sequence[str],
     env: dict[str, str],
@@ -279,43 +296,53 @@ def measure(
     ok_codes: Sequence[int] = (0,),
     cwd: Path = ROOT,
 ) -> Run:
-    """Run ``command`` once; wall time, CPU time and peak memory from wait4."""
+    """Run ``command`` once: wall time, and CPU time and peak RSS from wait4.
+
+    CPU time and ru_maxrss cover the command and the children it waited for
+    (ru_maxrss: the largest single process, not a sum).
+    """
     load = os.getloadavg()[0]
+    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, *command]
     with tempfile.TemporaryFile() as stderr:
-        started = time.perf_counter()
         process = subprocess.Popen(
-            command,
+            launcher,
             env=env,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=stderr,
             start_new_session=True,
+            text=True,
         )
-        sampler = PeakSampler(process.pid) if sample_memory else None
         timer = threading.Timer(timeout, _kill_group, args=(process.pid,))
         timer.start()
         try:
+            assert process.stdout is not None
+            pid = process.stdout.readline().strip()
+            sampler = PeakSampler(int(pid)) if sample_memory and pid.isdigit() else None
             with sampler or contextlib.nullcontext():
-                _, status, usage = os.wait4(process.pid, 0)
+                result = process.stdout.readline()
+            process.wait()
         finally:
             timer.cancel()
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode not in ok_codes:
+        try:
+            seconds, cpu_seconds, maxrss_kb, returncode = json.loads(result)
+        except ValueError:
+            seconds, cpu_seconds, maxrss_kb, returncode = 0.0, 0.0, 0, process.returncode
+        if returncode not in ok_codes:
             stderr.seek(0)
             tail = stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
             raise ToolFailed(
-                f"{shlex.join(command)} exited {process.returncode}"
-                + (f" (killed after {timeout:.0f} s)" if process.returncode < 0 else "")
+                f"{shlex.join(command)} exited {returncode}"
+                + (f" (killed after {timeout:.0f} s)" if returncode < 0 else "")
                 + ":\n  "
                 + "\n  ".join(tail)
             )
     return Run(
         seconds=seconds,
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        maxrss_mb=usage.ru_maxrss / 1024,
-        returncode=process.returncode,
+        cpu_seconds=cpu_seconds,
+        maxrss_mb=maxrss_kb / 1024,
+        returncode=returncode,
         own_peak_mb=sampler.own_kb / 1024 if sampler else None,
         child_peak_mb=sampler.child_kb / 1024 if sampler else None,
         load=load,
@@ -369,6 +396,7 @@ class Comparison:
     hashes_dephash: int
     hashes_other: int
     hash_differs: list[str]
+    same_version: int  # pins both have at the same version
 
 
 # --------------------------------------------------------------------------- outputs
@@ -423,6 +451,7 @@ def compare(input_name: str, other: str, ours: str, theirs: str) -> Comparison:
         hashes_dephash=sum(len(p.hashes) for p in mine.values()),
         hashes_other=sum(len(p.hashes) for p in their.values()),
         hash_differs=differs,
+        same_version=sum(1 for n in common if mine[n].version == their[n].version),
     )
 
 
@@ -652,8 +681,10 @@ class Bench:
         cold = {t: self.add(Series("sha256", input_name, t, "cold")) for t in tools}
         warm = {t: self.add(Series("sha256", input_name, t, "warm")) for t in tools}
         caches: dict[str, Path] = {}
-        for _ in range(cold_rounds):
+        for round_ in range(cold_rounds):
             for tool in tools:
+                if round_ and tool == "pip-compile" and not self.args.heavy:
+                    continue  # it downloads every file, one at a time, here: one cold run
                 if tool in caches:
                     shutil.rmtree(caches[tool])
                 caches[tool] = self.fresh(f"cache-{tool}")
@@ -776,18 +807,28 @@ class Bench:
             self.timed(series, command, env, sample_memory=True)
             shutil.rmtree(digest_cache)
 
+    def outdated_command(self, input_path: Path) -> list[str]:
+        return [
+            part.format(
+                dephash=venv_bin(self.venv, "dephash"),
+                index=INDEX,
+                jobs=self.args.jobs,
+                input=input_path,
+            )
+            for part in shlex.split(self.args.outdated_command)
+        ]
+
     def outdated_available(self) -> str | None:
-        """None if ``dephash outdated`` exists; else why not."""
+        """None if the outdated command exists (its words before the first option,
+        with --help, exit 0); else why not."""
+        words = self.outdated_command(Path("-"))
+        head = list(itertools.takewhile(lambda word: not word.startswith("-"), words))
         completed = subprocess.run(
-            [str(venv_bin(self.venv, "dephash")), "outdated", "--help"],
-            capture_output=True,
-            text=True,
-            env=clean_env(),
-            check=False,
+            [*head, "--help"], capture_output=True, text=True, env=clean_env(), check=False
         )
         if completed.returncode == 0:
             return None
-        return "not available: this dephash has no `outdated` command"
+        return f"not available: `{shlex.join(['dephash', *head[1:], '--help'])}` fails"
 
     def scenario_outdated(self) -> None:
         """`dephash outdated FILE` vs `pip list --outdated` in a venv of the same 40 pins."""
@@ -808,23 +849,37 @@ class Bench:
         dephash_env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-dephash-outdated")))
         pip_list = [str(venv_bin(target, "python")), "-m", "pip", "list", "--outdated"]
         pip_list += ["--exclude", "pip", "--exclude", "setuptools", "--index-url", INDEX]
-        template = self.args.outdated_command
-        dephash = [
-            part.format(
-                dephash=venv_bin(self.venv, "dephash"),
-                index=INDEX,
-                jobs=self.args.jobs,
-                input=input_path,
-            )
-            for part in shlex.split(template)
-        ]
-        ours.note = f"`{template}`; exit codes 0 and 1 accepted"
+        dephash = self.outdated_command(input_path)
+        ours.note = f"`{self.args.outdated_command}`; exit codes 0 and 1 accepted"
         # One untimed run each fills their caches; then warm rounds, interleaved.
         measure(pip_list, pip_env, timeout=self.args.timeout)
         measure(dephash, dephash_env, timeout=self.args.timeout, ok_codes=(0, 1))
         for _ in range(self.args.runs):
             self.timed(theirs, pip_list, pip_env)
             self.timed(ours, dephash, dephash_env, ok_codes=(0, 1))
+
+    def probe_json_api(self) -> None:
+        """pip-compile takes sha256 from the index's JSON API, matching its file URLs
+        to the simple API's links; where they cannot match, it downloads every file."""
+        if not any(s.tool == "pip-compile" and s.runs for s in self.series):
+            return
+        session = session_for(1)
+        base = INDEX.rstrip("/").rsplit("/", 1)[0]
+        try:
+            response = session.get(f"{base}/pypi/click/json", timeout=30)
+            url = response.json()["urls"][0]["url"]
+        except (ValueError, KeyError, IndexError, OSError) as exc:
+            self.notes.append(f"pip-compile: the index's JSON API did not answer ({exc})")
+            return
+        if not url.startswith(("http://", "https://")):
+            self.notes.append(
+                f"pip-compile downloads every file to hash it here: this index's JSON API "
+                f"({base}/pypi/NAME/json) gives relative file URLs ({url[:40]}...), which "
+                "pip-tools cannot match to the simple API's links. Where the JSON API gives "
+                "absolute URLs, as pypi.org's does, pip-compile reads the sha256 from it "
+                "instead and is much faster: the dephash/pip-compile ratios here are not "
+                "what a user of pypi.org would see."
+            )
 
     def correctness(self, input_name: str) -> None:
         ours = self.outputs.get((input_name, "dephash-sha256"))
@@ -1041,13 +1096,17 @@ def report(bench: Bench, meta: dict[str, Any]) -> str:
     crows = []
     for c in bench.comparisons:
         same = not (c.only_dephash or c.only_other or c.version_differs or c.hash_differs)
+        agree = c.same_version - len(c.hash_differs)
         crows.append(
             [
                 c.input,
                 c.other,
                 f"{c.pins_dephash} / {c.pins_other}",
                 f"{c.hashes_dephash} / {c.hashes_other}",
-                "identical" if same else "differ",
+                "identical"
+                if same
+                else f"differ; same hashes for {agree} of the {c.same_version} pins "
+                "both have at the same version",
                 "; ".join(
                     part
                     for part in (
@@ -1119,7 +1178,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--cold-runs",
         type=int,
         default=3,
-        help="cold runs per series; 1 on the large input unless --heavy (default: %(default)s)",
+        help="cold runs per series; 1 for pip-compile and on the large input unless "
+        "--heavy (default: %(default)s)",
     )
     parser.add_argument(
         "--memory-runs", type=int, default=1, help="numpy memory runs (default: %(default)s)"
@@ -1197,6 +1257,7 @@ def main(argv: Sequence[str]) -> int:
                 bench.scenario_outdated()
             for name in args.inputs:
                 bench.correctness(name)
+            bench.probe_json_api()
     except ToolFailed as exc:
         log(f"error: {exc}")
         return 1
