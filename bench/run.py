@@ -851,12 +851,46 @@ class Bench:
         pip_list += ["--exclude", "pip", "--exclude", "setuptools", "--index-url", INDEX]
         dephash = self.outdated_command(input_path)
         ours.note = f"`{self.args.outdated_command}`; exit codes 0 and 1 accepted"
-        # One untimed run each fills their caches; then warm rounds, interleaved.
-        measure(pip_list, pip_env, timeout=self.args.timeout)
-        measure(dephash, dephash_env, timeout=self.args.timeout, ok_codes=(0, 1))
+        # One untimed run each, in JSON, fills their caches and says whether they agree;
+        # then warm rounds, interleaved.
+        pip_json = subprocess.run(
+            [*pip_list, "--format", "json"], env=pip_env, capture_output=True, text=True
+        ).stdout
+        dephash_json = subprocess.run(
+            [*dephash, "--format", "json"], env=dephash_env, capture_output=True, text=True
+        ).stdout
+        self.compare_outdated(pip_json, dephash_json)
         for _ in range(self.args.runs):
             self.timed(theirs, pip_list, pip_env)
             self.timed(ours, dephash, dephash_env, ok_codes=(0, 1))
+
+    def compare_outdated(self, pip_json: str, dephash_json: str) -> None:
+        """Do both name the same packages as outdated, with the same latest versions?"""
+        try:
+            theirs = {
+                canonical(item["name"]): item["latest_version"] for item in json.loads(pip_json)
+            }
+            ours = {
+                canonical(item["name"]): item["latest"]
+                for item in json.loads(dephash_json)["outdated"]
+            }
+        except (ValueError, KeyError, TypeError) as exc:
+            self.notes.append(f"outdated: could not compare the two reports ({exc!r})")
+            return
+        differ = sorted(
+            f"{name}: {ours.get(name, '-')} vs {theirs.get(name, '-')}"
+            for name in set(ours) | set(theirs)
+            if ours.get(name) != theirs.get(name)
+        )
+        self.notes.append(
+            f"outdated: dephash names {len(ours)} packages outdated, pip list --outdated "
+            f"{len(theirs)}; "
+            + (
+                "same packages, same latest versions"
+                if not differ
+                else "differences (dephash vs pip): " + ", ".join(differ)
+            )
+        )
 
     def probe_json_api(self) -> None:
         """pip-compile takes sha256 from the index's JSON API, matching its file URLs
