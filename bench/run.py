@@ -31,8 +31,9 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -1162,6 +1163,73 @@ def report(bench: Bench, meta: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def chart_panels(bench: Bench) -> list[tuple[str, list[tuple[str, float]]]]:
+    """(title, [(label, median seconds)]) for each panel of the chart."""
+    panels = []
+    labels = {
+        "pip": "bare pip resolution",
+        "dephash-sha256": "dephash sha256",
+        "uv": "uv pip compile",
+        "pip-compile": "pip-compile",
+    }
+    for name in bench.args.inputs:
+        bars = []
+        for tool, label in labels.items():
+            series = find(bench, "sha256", name, tool, "warm")
+            if series is not None and series.median() is not None:
+                bars.append((label, series.median() or 0.0))
+        if bars:
+            info = bench.inputs.get(name)
+            pins = f", {info.pins} pins" if info and info.pins else ""
+            panels.append((f"sha256, {name} input{pins}, warm caches", bars))
+    for name in bench.args.sha512_inputs:
+        bars = []
+        for scenario, tool, cache, label in (
+            ("sha512", "plain-download", "none", "plain parallel download"),
+            ("sha512", "dephash-sha512", "cold", "dephash sha512, cold digest cache"),
+            ("sha512", "dephash-sha512", "warm", "dephash sha512, warm digest cache"),
+            ("sha512", "dephash-sha256", "warm", "dephash sha256"),
+        ):
+            series = find(bench, scenario, name, tool, cache)
+            if series is not None and series.median() is not None:
+                bars.append((label, series.median() or 0.0))
+        if len(bars) > 1:
+            panels.append((f"sha512, {name} input", bars))
+    return panels
+
+
+def svg_chart(panels: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> str:
+    """Horizontal bars of median seconds, one panel (and scale) per comparison."""
+    width, label_width, bar_height, gap = 760, 250, 18, 6
+    plot = width - label_width - 70
+    parts = [
+        '<text x="10" y="18" fill="#57606a">Median wall-clock seconds, lower is better; '
+        "one scale per panel.</text>"
+    ]
+    y = 34
+    for title, bars in panels:
+        parts.append(f'<text x="10" y="{y + 14}" font-weight="bold">{escape(title)}</text>')
+        y += 24
+        top = max(value for _, value in bars) or 1.0
+        for label, value in bars:
+            length = max(1.0, plot * value / top)
+            colour = "#1f6feb" if label.startswith("dephash") else "#8b949e"
+            parts.append(
+                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
+                f"{escape(label)}</text>"
+                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+                f'fill="{colour}"/>'
+                f'<text x="{label_width + length + 6:.1f}" y="{y + 13}">{value:.2f} s</text>'
+            )
+            y += bar_height + gap
+        y += 14
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
+        f'font-family="sans-serif" font-size="12">'
+        f'<rect width="{width}" height="{y}" fill="white"/>' + "".join(parts) + "</svg>\n"
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1237,6 +1305,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "are filled in (default: %(default)s)",
     )
     parser.add_argument("--markdown", type=Path, help="write the Markdown report here too")
+    parser.add_argument("--chart", type=Path, help="write an SVG bar chart of the medians here")
     parser.add_argument(
         "--json", type=Path, help="write the results here (default: bench/results/DATE.json)"
     )
@@ -1250,6 +1319,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--setup", action="store_true", help="recreate the bench venv first")
     parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: render the report (and --markdown, --chart) of saved results",
+    )
+    parser.add_argument(
         "--keep-work", action="store_true", help="keep the caches and outputs (a temp folder)"
     )
     return parser.parse_args(argv)
@@ -1259,42 +1334,32 @@ def in_venv(venv: Path) -> bool:
     return Path(sys.prefix).resolve() == venv.resolve()
 
 
-def main(argv: Sequence[str]) -> int:
-    if argv[:1] == ["_download"]:
-        download_all(Path(argv[1]), int(argv[3]) if argv[2:3] == ["--jobs"] else 8)
-        return 0
-    args = parse_args(argv)
-    args.venv = args.venv.resolve()
-    if not in_venv(args.venv):
-        ensure_venv(args.venv, args.python, args.setup)
-        python = str(venv_bin(args.venv, "python"))
-        rest = [a for a in argv if a != "--setup"]
-        os.execv(python, [python, str(Path(__file__).resolve()), *rest])
+SAVED_ARGS = ("scenarios", "inputs", "sha512_inputs", "runs", "cold_runs", "jobs", "heavy")
+
+
+def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Bench, dict[str, Any]]:
+    """Every scenario asked for, in order; then the correctness checks."""
     started = time.monotonic()
     load_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="dephash-bench-"))
     bench = Bench(args, work)
     try:
-        with _interrupts_report():
+        for name in args.inputs:
+            bench.inputs[name] = InputInfo(name, bench.top_level(name))
+        if "sha256" in args.scenarios:
             for name in args.inputs:
-                bench.inputs[name] = InputInfo(name, bench.top_level(name))
-            if "sha256" in args.scenarios:
-                for name in args.inputs:
-                    bench.scenario_sha256(name)
-                    bench.list_files(name)
-            if "sha512" in args.scenarios:
-                for name in args.sha512_inputs:
-                    bench.scenario_sha512(name)
-            if "memory" in args.scenarios:
-                bench.scenario_memory()
-            if "outdated" in args.scenarios:
-                bench.scenario_outdated()
-            for name in args.inputs:
-                bench.correctness(name)
-            bench.probe_json_api()
-    except ToolFailed as exc:
-        log(f"error: {exc}")
-        return 1
+                bench.scenario_sha256(name)
+                bench.list_files(name)
+        if "sha512" in args.scenarios:
+            for name in args.sha512_inputs:
+                bench.scenario_sha512(name)
+        if "memory" in args.scenarios:
+            bench.scenario_memory()
+        if "outdated" in args.scenarios:
+            bench.scenario_outdated()
+        for name in args.inputs:
+            bench.correctness(name)
+        bench.probe_json_api()
     finally:
         if args.keep_work:
             log(f"caches and outputs kept in {work}")
@@ -1303,18 +1368,18 @@ def main(argv: Sequence[str]) -> int:
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python3 bench/run.py " + shlex.join(argv),
+        "args": {key: getattr(args, key) for key in SAVED_ARGS},
         "machine": machine(),
         "versions": tool_versions(args.venv),
         "load_start": load_start,
         "load_end": os.getloadavg()[0],
         "elapsed": time.monotonic() - started,
     }
-    text = report(bench, meta)
-    print(text)
-    if args.markdown:
-        args.markdown.write_text(text, encoding="utf-8")
-    json_path = args.json or RESULTS / (datetime.datetime.now().strftime("%Y%m%d-%H%M%S") + ".json")
-    json_path.parent.mkdir(parents=True, exist_ok=True)
+    return bench, meta
+
+
+def save(bench: Bench, meta: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "meta": meta,
         "inputs": {
@@ -1325,18 +1390,54 @@ def main(argv: Sequence[str]) -> int:
         "comparisons": [asdict(c) for c in bench.comparisons],
         "notes": bench.notes,
     }
-    json_path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    log(f"results written to {json_path}")
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    log(f"results written to {path}")
+
+
+def load(path: Path, args: argparse.Namespace) -> tuple[Bench, dict[str, Any]]:
+    """A benchmark's saved results, to render its report and chart again."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = document["meta"]
+    for key, value in meta.get("args", {}).items():
+        setattr(args, key, value)
+    bench = Bench(args, Path(tempfile.gettempdir()))
+    for item in document["series"]:
+        runs = [Run(**run) for run in item.pop("runs")]
+        bench.series.append(Series(**item, runs=runs))
+    bench.inputs = {name: InputInfo(**info) for name, info in document["inputs"].items()}
+    bench.comparisons = [Comparison(**item) for item in document["comparisons"]]
+    bench.notes = list(document["notes"])
+    return bench, meta
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv[:1] == ["_download"]:
+        download_all(Path(argv[1]), int(argv[3]) if argv[2:3] == ["--jobs"] else 8)
+        return 0
+    args = parse_args(argv)
+    args.venv = args.venv.resolve()
+    if args.from_json:
+        bench, meta = load(args.from_json, args)
+    else:
+        if not in_venv(args.venv):
+            ensure_venv(args.venv, args.python, args.setup)
+            python = str(venv_bin(args.venv, "python"))
+            rest = [a for a in argv if a != "--setup"]
+            os.execv(python, [python, str(Path(__file__).resolve()), *rest])
+        try:
+            bench, meta = measure_all(args, argv)
+        except ToolFailed as exc:
+            log(f"error: {exc}")
+            return 1
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        save(bench, meta, args.json or RESULTS / f"{stamp}.json")
+    text = report(bench, meta)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.chart:
+        args.chart.write_text(svg_chart(chart_panels(bench)), encoding="utf-8")
     return 0
-
-
-@contextlib.contextmanager
-def _interrupts_report() -> Iterator[None]:
-    try:
-        yield
-    except KeyboardInterrupt:
-        log("interrupted")
-        raise
 
 
 if __name__ == "__main__":
