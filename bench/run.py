@@ -24,6 +24,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -547,6 +548,11 @@ class Bench:
         path.mkdir(parents=True)
         return path
 
+    def new_output(self) -> Path:
+        """A path no run wrote: dephash gen, like uv and pip-compile, keeps the pins of an
+        existing output file, and these runs measure generating from scratch."""
+        return self.fresh("out") / "out.txt"
+
     def input_path(self, name: str) -> Path:
         return INPUTS / f"{name}.txt"
 
@@ -646,7 +652,7 @@ class Bench:
         """One run of a sha256-group tool; ``cache`` is its cache root (fresh = cold)."""
         input_path = self.input_path(input_name)
         scratch = self.fresh(f"{tool}-out")
-        out = scratch / "out.txt"  # a new file each run: uv and pip-compile read an old one
+        out = scratch / "out.txt"  # a new file each run: every tool here reads an old one
         env = clean_env(PIP_CACHE_DIR=str(cache / "pip"), UV_CACHE_DIR=str(cache / "uv"))
         if tool == "pip":
             command = self.pip_command(input_path, scratch)
@@ -720,7 +726,7 @@ class Bench:
         text = self.outputs.get((input_name, "dephash-sha256"))
         if text is None:
             cache = self.warm_pip_cache(input_name)
-            out = self.fresh("list") / "out.txt"
+            out = self.new_output()
             subprocess.run(
                 self.dephash_command(self.input_path(input_name), "sha256", cache / "d", out),
                 env=clean_env(PIP_CACHE_DIR=str(cache / "pip")),
@@ -765,7 +771,7 @@ class Bench:
         digest_cache = self.fresh("digest-cache")
         for _ in range(cold_rounds):
             shutil.rmtree(digest_cache)
-            out = digest_cache.parent / f"{digest_cache.name}.out"
+            out = self.new_output()
             self.timed(
                 cold,
                 self.dephash_command(input_path, "sha512", digest_cache, out),
@@ -780,10 +786,12 @@ class Bench:
                 )
         warm512 = self.add(Series("sha512", input_name, "dephash-sha512", "warm"))
         warm256 = self.add(Series("sha512", input_name, "dephash-sha256", "warm"))
-        out = self.fresh("warm-out") / "out.txt"
         for _ in range(self.args.runs):
-            self.timed(warm256, self.dephash_command(input_path, "sha256", digest_cache, out), env)
-            self.timed(warm512, self.dephash_command(input_path, "sha512", digest_cache, out), env)
+            for series, algorithm in ((warm256, "sha256"), (warm512, "sha512")):
+                out = self.new_output()
+                self.timed(
+                    series, self.dephash_command(input_path, algorithm, digest_cache, out), env
+                )
         shutil.rmtree(digest_cache)
 
     def scenario_memory(self) -> None:
@@ -801,9 +809,9 @@ class Bench:
         )
         # pip's own cache warm, as in the sha512 runs; the digest cache cold every run.
         env = clean_env(PIP_CACHE_DIR=str(self.warm_pip_cache(input_name) / "pip"))
-        out = self.fresh("memory") / "out.txt"
         for _ in range(self.args.memory_runs):
             digest_cache = self.fresh("digest-cache")
+            out = self.new_output()
             command = self.dephash_command(self.input_path(input_name), "sha512", digest_cache, out)
             self.timed(series, command, env, sample_memory=True)
             shutil.rmtree(digest_cache)
@@ -1416,6 +1424,8 @@ def main(argv: Sequence[str]) -> int:
         return 0
     args = parse_args(argv)
     args.venv = args.venv.resolve()
+    # A plain kill still runs the clean-up (the temp folder of caches can hold gigabytes).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     if args.from_json:
         bench, meta = load(args.from_json, args)
     else:
