@@ -1068,7 +1068,8 @@ def report(bench: Bench, meta: dict[str, Any]) -> str:
     rows = []
     for s in bench.series:
         if s.skipped:
-            rows.append([s.scenario, s.input, s.tool, s.cache, "0", s.skipped, "", "", "", ""])
+            cache = CACHE_MEANING.get(s.cache, s.cache)
+            rows.append([s.scenario, s.input, s.tool, cache, "0", s.skipped, "", "", "", ""])
             continue
         if not s.runs:
             continue
