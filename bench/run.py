@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: dephash gen against pip, pip-compile, uv and a plain download.
 
-Every tool runs from one venv of its own (``bench/.venv``: this checkout installed
+All tools run from the benchmark's own venv (``bench/.venv``: this checkout installed
 editable, the pip that dephash's CI pins, pip-tools, uv), with the same Python, against
 the public index only, isolated from this machine's pip and uv configuration, each with
 cache folders of its own. Results: medians, min/max, the ratios issue 3 states its
@@ -76,7 +76,7 @@ def log(message: str) -> None:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any pip or uv setting, pointed at nothing.
+    """This process's environment without any pip, uv or dephash setting or config file.
 
     The machine's CA bundle variables (SSL_CERT_FILE, REQUESTS_CA_BUNDLE) stay: they
     are how every tool here, alike, trusts the network's TLS.
