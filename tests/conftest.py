@@ -121,3 +121,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in remote:
             item.add_marker(pytest.mark.skip(reason="NO_TESTS_OVER_WIRE is set"))
     items[:] = local + remote
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty current directory for the test (beside, not above, its caches)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work

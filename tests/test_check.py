@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dephash.cli import main
 from dephash.errors import ExitCode
 from tests.support.builder import make_sdist, make_wheel, sha
+from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import PyPIServer, publish_to
 
@@ -45,16 +44,6 @@ def world(pypiserver: PyPIServer) -> World:
         "chk-new": publish_to(pypiserver, "chk-new", "1.0", sdist=False),
     }
     return World(pypiserver.url, files)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def generate(world: World, requirements: str, output: str = "prod.txt") -> str:

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dephash.cli import main
 from dephash.errors import ExitCode
 from tests.support.builder import make_sdist, make_wheel, sha
+from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import PyPIServer, publish_to
 
@@ -48,10 +47,6 @@ def world(pypiserver: PyPIServer) -> World:
     return World(pypiserver.url, files)
 
 
-def run(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-
-
 def hashes(paths: list[Path], algorithm: str = "sha512") -> list[str]:
     return sorted(f"{algorithm}:{sha(path, algorithm)}" for path in paths)
 
@@ -66,14 +61,6 @@ def pinned(text: str) -> dict[str, tuple[str, list[str]]]:
         name, version = words[0].split("==")
         pins[name] = (version, sorted(w.removeprefix("--hash=") for w in words[1:]))
     return pins
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
 
 
 def test_every_file_of_every_pin_is_hashed_with_sha512(world: World, workdir: Path) -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from packaging.version import Version
 
-from dephash.cli import main
 from dephash.errors import ExitCode
 from tests.support.builder import make_sdist, make_wheel
+from tests.support.cli import run as run_cli
 from tests.support.jsonindex import JsonIndex
 
 # Stand-ins for six, idna and certifi, with the releases of the "Done when" scenario,
@@ -73,14 +73,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield World(index, venv)
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, ["outdated", *args], catch_exceptions=False)
+    return run_cli("outdated", *args)
 
 
 PINNED = """\

@@ -5,24 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dephash.cli import main
 from tests.support.builder import make_sdist, make_wheel
+from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
 
 
 def versions(path: Path) -> dict[str, str]:
