@@ -17,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 
 from dephash.errors import InputError
 from dephash.models import AllowEntry
-from dephash.reqfile import display_path
+from dephash.reqfile import display_path, read_text
 
 # PEP 508 project names.
 NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
@@ -45,17 +45,7 @@ def allowlist_lines(text: str) -> Iterator[tuple[int, str, str, str]]:
 def read_allowlist_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     """``(the file's name as shown, its text)``; an unreadable file is an InputError."""
     shown = display_path(path)
-    try:
-        with open(path, encoding="utf-8-sig") as stream:
-            return shown, stream.read()
-    except FileNotFoundError:
-        raise InputError(f"allowlist not found: {shown}") from None
-    except IsADirectoryError:
-        raise InputError(f"allowlist is a directory: {shown}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"allowlist is not UTF-8 text: {shown}") from None
-    except OSError as exc:
-        raise InputError(f"cannot read allowlist {shown}: {exc.strerror}") from None
+    return shown, read_text(path, shown, "allowlist", encoding="utf-8-sig")
 
 
 def parse_allowlist(text: str, source: str) -> tuple[AllowEntry, ...]:

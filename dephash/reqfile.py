@@ -224,18 +224,21 @@ def _include_display(parent: str, value: str) -> str:
     return posixpath.normpath(posixpath.join(folder, Path(value).as_posix()))
 
 
-def _read(path: Path, shown: str, where: str) -> str:
-    where = f"{where}: " if where else ""
+def read_text(
+    path: str | os.PathLike[str], shown: str, what: str, where: str = "", encoding: str = "utf-8"
+) -> str:
+    """A file's text; an unreadable file is an InputError naming ``what`` it is and ``where``."""
+    prefix = f"{where}: " if where else ""
     try:
-        return path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding=encoding)
     except FileNotFoundError:
-        raise InputError(f"{where}requirements file not found: {shown}") from None
+        raise InputError(f"{prefix}{what} not found: {shown}") from None
     except IsADirectoryError:
-        raise InputError(f"{where}requirements file is a directory: {shown}") from None
+        raise InputError(f"{prefix}{what} is a directory: {shown}") from None
     except UnicodeDecodeError:
-        raise InputError(f"{where}requirements file is not UTF-8 text: {shown}") from None
+        raise InputError(f"{prefix}{what} is not UTF-8 text: {shown}") from None
     except OSError as exc:
-        raise InputError(f"{where}cannot read requirements file {shown}: {exc.strerror}") from None
+        raise InputError(f"{prefix}cannot read {what} {shown}: {exc.strerror}") from None
 
 
 class _Parser:
@@ -255,7 +258,7 @@ class _Parser:
             if key in self.seen:
                 return
             self.seen.add(key)
-            text = _read(path, shown, where)
+            text = read_text(path, shown, "requirements file", where)
             base = path.parent
         else:
             base = Path.cwd()
