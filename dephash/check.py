@@ -26,6 +26,7 @@ from dephash.gen import pip_arguments, via_annotations
 from dephash.index import (
     IndexClient,
     NetworkSettings,
+    distinct_files,
     files_for_version,
     make_session,
     url_filename,
@@ -301,20 +302,18 @@ def list_releases(
             indexes[name].append(url)
     return {
         (name, version): _Listing(
-            _distinct(files_for_version([*by_project[name], *link_files], name, version)),
+            tuple(
+                sorted(
+                    distinct_files(
+                        files_for_version([*by_project[name], *link_files], name, version)
+                    ),
+                    key=lambda item: (item.filename, item.url),
+                )
+            ),
             tuple(indexes[name]),
         )
         for name, version in pins
     }
-
-
-def _distinct(files: Iterable[DistFile]) -> tuple[DistFile, ...]:
-    """One entry per file: the same file listed by two indexes counts once."""
-    seen: dict[tuple[str, ...], DistFile] = {}
-    for item in files:
-        key = (item.filename, *sum(item.hashes, ())) if item.hashes else (item.url,)
-        seen.setdefault(key, item)
-    return tuple(sorted(seen.values(), key=lambda item: (item.filename, item.url)))
 
 
 def _line_files(

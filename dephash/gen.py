@@ -29,6 +29,7 @@ from dephash.index import (
     IndexClient,
     NetworkSettings,
     RawPage,
+    distinct_files,
     files_for_version,
     make_session,
     parse_page,
@@ -277,7 +278,6 @@ def collect_hashes(
     fetched = fetched or {}
     indexed = [package for package in resolution.packages if not package.direct]
     pages = [(url, package.name) for package in indexed for url in settings.index_urls]
-
     versions = {package.name: package.version for package in indexed}
 
     def page_files(page: tuple[str, str]) -> list[DistFile] | None:
@@ -292,7 +292,7 @@ def collect_hashes(
         for item in listing
     ]
     available: dict[str, list[DistFile]] = defaultdict(list)
-    for (_, project), listing in zip(pages, listings, strict=False):
+    for (_, project), listing in zip(pages, listings, strict=True):
         available[project].extend(listing or [])
     files: dict[str, list[DistFile]] = {}
     for package in resolution.packages:
@@ -301,7 +301,7 @@ def collect_hashes(
             files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
             continue
         candidates = [*available[package.name], *link_files]
-        matching = _unique_files(files_for_version(candidates, package.name, package.version))
+        matching = distinct_files(files_for_version(candidates, package.name, package.version))
         _warn_if_yanked(package, matching)
         chosen = targets.select(_with_chosen_file(matching, package), package.name)
         if not chosen:
@@ -325,15 +325,6 @@ def collect_hashes(
 
 def _file_key(item: DistFile) -> tuple[str, str]:
     return (item.filename, item.url)
-
-
-def _unique_files(files: Sequence[DistFile]) -> list[DistFile]:
-    """One entry per file: the same file listed by two indexes is hashed once."""
-    seen: dict[tuple[str, tuple[tuple[str, str], ...]], DistFile] = {}
-    for item in files:
-        key = (item.filename, item.hashes) if item.hashes else (item.url, ())
-        seen.setdefault(key, item)
-    return list(seen.values())
 
 
 def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[DistFile]:

@@ -214,15 +214,10 @@ class IndexClient:
         self.session = session
         self.network = network or NetworkSettings()
 
-    def project_files(
-        self, index_url: str, project: str, version: str | None = None
-    ) -> list[DistFile] | None:
-        """The files an index lists for ``project`` (of ``version`` only, if given).
-
-        ``None`` if the index does not have the project.
-        """
-        raw = self.fetch_page(index_url, project)
-        return None if raw is None else list(parse_page(raw, version).files)
+    def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
+        """Every file an index lists for ``project``; ``None`` if it does not have it."""
+        page = self.project_page(index_url, project)
+        return None if page is None else list(page.files)
 
     def project_page(self, index_url: str, project: str) -> ProjectPage | None:
         """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
@@ -322,6 +317,18 @@ def _version_text(filename: str) -> str | None:
         if filename.endswith(suffix):
             return filename[: -len(suffix)].rpartition("-")[2]
     return None
+
+
+def distinct_files(files: Iterable[DistFile]) -> list[DistFile]:
+    """One entry per file, first seen first: the same file listed by two indexes counts once.
+
+    Files are the same when name and published digests agree (or, with no digest, the URL).
+    """
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], DistFile] = {}
+    for item in files:
+        key = (item.filename, item.hashes) if item.hashes else (item.url, ())
+        seen.setdefault(key, item)
+    return list(seen.values())
 
 
 def files_for_version(files: Iterable[DistFile], project: str, version: str) -> list[DistFile]:
