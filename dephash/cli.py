@@ -85,14 +85,16 @@ class TerminalProgress:
         self.stream = stream
         self.clock = clock
         self.lock = threading.Lock()
-        self.files = 0
+        self.files: int | None = None  # unknown until pip has resolved
         self.done = 0
         self.bytes = 0
         self.drawn_at: float | None = None
+        self.width = 0
 
     def start(self, files: int, total_bytes: int | None) -> None:
+        # Bytes downloaded ahead, while pip resolved, still count.
         with self.lock:
-            self.files, self.done, self.bytes = files, 0, 0
+            self.files, self.done = files, 0
 
     def advance(self, nbytes: int) -> None:
         with self.lock:
@@ -116,10 +118,14 @@ class TerminalProgress:
         if not force and self.drawn_at is not None and now - self.drawn_at < 0.1:
             return
         self.drawn_at = now
-        megabytes = self.bytes / 1_000_000
-        self.stream.write(
-            f"\rdephash: hashing {self.done}/{self.files} files, {megabytes:.1f} MB downloaded"
-        )
+        megabytes = f"{self.bytes / 1_000_000:.1f} MB downloaded"
+        if self.files is None:
+            line = f"dephash: pip is resolving; {megabytes} ahead"
+        else:
+            line = f"dephash: hashing {self.done}/{self.files} files, {megabytes}"
+        # Padded to cover a longer line drawn before.
+        self.stream.write("\r" + line.ljust(self.width))
+        self.width = len(line)
         self.stream.flush()
 
 

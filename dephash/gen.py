@@ -10,7 +10,7 @@ import shlex
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +23,12 @@ from packaging.utils import canonicalize_name
 from dephash import __version__
 from dephash.cache import DigestCache
 from dephash.changes import Changes, compare
-from dephash.digests import Hasher, Progress, run_parallel
+from dephash.digests import Hasher, Progress, gather, run_parallel
+from dephash.early import EarlyWork
 from dephash.errors import EnvironmentFailure, IndexUnreachable, InputError, ResolutionError
 from dephash.index import (
     IndexClient,
     NetworkSettings,
-    RawPage,
     distinct_files,
     files_for_version,
     make_session,
@@ -43,9 +43,6 @@ from dephash.render import render
 from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
 
 log = logging.getLogger(__name__)
-
-# pip's progress line for each project it considers: "Collecting name>=1 (from ...)".
-_COLLECTING = re.compile(r"Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass(frozen=True)
@@ -105,37 +102,32 @@ def generate(
         parsed = parse_requirements(options.input, display=shown_input)
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options)
-    with ThreadPoolExecutor(max_workers=1) as side:
-        # pip's version and its configuration are asked at once: two interpreter start-ups.
-        config = side.submit(runner.config)
-        runner.version()
-        settings = settings_for(config.result(), options, parsed.index_options)
-    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)
     released: list[str] = []
     client = IndexClient(session, network)
-    prefetch = ThreadPoolExecutor(max_workers=options.jobs)
+    hasher = Hasher(
+        options.algorithm,
+        session,
+        network,
+        cache=DigestCache(Path(options.cache_dir)) if options.cache_dir else None,
+        progress=progress,
+    )
+    side = ThreadPoolExecutor(max_workers=1)
+    # pip's configuration (which indexes to read) is asked while pip already resolves.
+    config = side.submit(runner.config)
+    early = EarlyWork(
+        client,
+        hasher,
+        options.targets.select,
+        options.jobs,
+        settings=lambda: settings_for(config.result(), options, parsed.index_options),
+    )
     try:
-        # While pip resolves, the pages of the requirements the input names, and of
-        # each project pip says it is collecting, are fetched.
-        pages: dict[tuple[str, str], Future[RawPage | None]] = {}
-
-        def fetch_early(name: str) -> None:
-            for url in settings.index_urls:
-                if (url, name) not in pages:
-                    pages[url, name] = prefetch.submit(client.fetch_page, url, name)
-
         for line in parsed.requirements:
             if line.name and not line.constraint:
-                fetch_early(line.name)
-
-        def on_output(text: str) -> None:
-            collecting = _COLLECTING.match(text)
-            if collecting:
-                fetch_early(canonicalize_name(collecting.group(1)))
-
-        runner = dataclasses.replace(runner, on_output=on_output)
+                early.want_page(line.name)
+        runner = dataclasses.replace(runner, on_output=early.on_pip_output)
         with (
             _pip_input(options.input, stdin_text) as requirements_path,
             _forced_constraints(forced) as forced_args,
@@ -146,21 +138,16 @@ def generate(
                     runner, requirements_path, keep, arguments, options.python
                 )
             except ResolutionError as exc:
-                _blame_unreachable_index(exc, settings, client)
+                _blame_unreachable_index(exc, early.settings(), client)
                 raise
+        settings = early.settings()
         if not resolution.packages:
             raise InputError(f"{shown_input} resolves to no packages: nothing to pin")
         _warn_about_target_mismatch(options, resolution)
-        hasher = Hasher(
-            options.algorithm,
-            session,
-            network,
-            cache=DigestCache(Path(options.cache_dir)) if options.cache_dir else None,
-            progress=progress,
-        )
-        hashes = collect_hashes(resolution, settings, options, client, hasher, pages)
+        hashes = collect_hashes(resolution, settings, options, early)
     finally:
-        prefetch.shutdown(wait=True, cancel_futures=True)
+        early.close()
+        side.shutdown(wait=True, cancel_futures=True)
         if owned_session:
             session.close()
     via = via_annotations(resolution, parsed)
@@ -265,42 +252,39 @@ def collect_hashes(
     resolution: Resolution,
     settings: IndexSettings,
     options: GenOptions,
-    client: IndexClient,
-    hasher: Hasher,
-    fetched: Mapping[tuple[str, str], Future[RawPage | None]] | None = None,
+    early: EarlyWork,
 ) -> dict[str, tuple[str, ...]]:
     """For every resolved package, the sorted ``alg:hex`` hashes of its files.
 
     Every file of the pinned version, unless targets narrow them down. Pages
-    already being ``fetched`` (by index URL and project) are not asked twice.
+    and digests ``early`` already has (or has under way) are not asked twice.
     """
     targets = options.targets
-    fetched = fetched or {}
+    progress = early.hasher.progress
     indexed = [package for package in resolution.packages if not package.direct]
-    pages = [(url, package.name) for package in indexed for url in settings.index_urls]
-    versions = {package.name: package.version for package in indexed}
-
-    def page_files(page: tuple[str, str]) -> list[DistFile] | None:
-        early = fetched.get(page)
-        raw = early.result() if early is not None else client.fetch_page(*page)
-        return None if raw is None else list(parse_page(raw, versions[page[1]]).files)
-
-    listings = run_parallel(page_files, pages, options.jobs)
+    listings = {package.name: early.pages(package.name) for package in indexed}
     link_files = [
         item
-        for listing in run_parallel(client.find_links_files, settings.find_links, options.jobs)
+        for listing in run_parallel(
+            early.client.find_links_files, settings.find_links, options.jobs
+        )
         for item in listing
     ]
-    available: dict[str, list[DistFile]] = defaultdict(list)
-    for (_, project), listing in zip(pages, listings, strict=True):
-        available[project].extend(listing or [])
     files: dict[str, list[DistFile]] = {}
     for package in resolution.packages:
         if package.direct:
             url = _strip_fragment(package.url)
             files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
             continue
-        candidates = [*available[package.name], *link_files]
+        candidates = [
+            *(
+                item
+                for _, raw in listings[package.name].result()
+                if raw is not None
+                for item in parse_page(raw, package.version).files
+            ),
+            *link_files,
+        ]
         matching = distinct_files(files_for_version(candidates, package.name, package.version))
         _warn_if_yanked(package, matching)
         chosen = targets.select(_with_chosen_file(matching, package), package.name)
@@ -312,11 +296,14 @@ def collect_hashes(
         files[package.name] = chosen
     work = sorted({item for group in files.values() for item in group}, key=_file_key)
     log.debug("%d files to hash with %s", len(work), options.algorithm)
-    hasher.progress.start(len(work), None)
+    progress.start(len(work), None)
     try:
-        digests = dict(zip(work, run_parallel(hasher.digest, work, options.jobs), strict=True))
+        futures = [early.digest(item) for item in work]
+        for future in futures:
+            future.add_done_callback(lambda _: progress.file_done())
+        digests = dict(zip(work, gather(futures), strict=True))
     finally:
-        hasher.progress.finish()
+        progress.finish()
     return {
         name: tuple(sorted({f"{options.algorithm}:{digests[item].hexdigest}" for item in group}))
         for name, group in files.items()

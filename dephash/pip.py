@@ -118,10 +118,14 @@ class PipRunner:
                 f"pip is not available for {self.python}; install it with: "
                 f"{self.python} -m ensurepip && {self.python} -m pip install 'pip>={MINIMUM_PIP}'"
             )
+        return self._require(match.group(1))
+
+    def _require(self, version: str) -> Version:
+        """``version`` as a Version; fails clearly when it is older than dephash needs."""
         try:
-            found = Version(match.group(1))
+            found = Version(version)
         except InvalidVersion:
-            raise PipError(f"cannot read pip's version from {completed.stdout.strip()!r}") from None
+            raise PipError(f"cannot read pip's version from {version!r}") from None
         if found < MINIMUM_PIP:
             raise PipError(
                 f"pip {found} is too old: dephash needs pip >= {MINIMUM_PIP}; "
@@ -159,12 +163,17 @@ class PipRunner:
             command += [*args, "-r", str(requirements)]
             completed = self._run(command, stream=True)
             if completed.returncode != 0:
+                # A missing or too old pip explains any failure best.
+                self.version()
                 raise _classify_failure(completed.stderr, completed.stdout)
             try:
                 report = json.loads(report_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise PipError(f"pip wrote no readable installation report: {exc}") from None
-        return parse_report(report)
+        resolution = parse_report(report)
+        # The report names the pip that wrote it: no separate ``pip --version`` run.
+        self._require(str(report.get("pip_version")))
+        return resolution
 
     def list_outdated(self, target: str, args: Sequence[str] = ()) -> tuple[OutdatedPackage, ...]:
         """``pip --python TARGET list --outdated``: the packages behind the index's latest.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dephash.digests import Hasher, run_parallel
+from dephash.digests import Hasher, Stopped, run_parallel
 from dephash.errors import IndexUnreachable, IntegrityError
 from dephash.index import NetworkSettings, make_session
 from dephash.models import DistFile
@@ -160,3 +160,14 @@ def test_run_parallel_raises_the_first_error_and_cancels_the_rest() -> None:
         run_parallel(work, range(50), jobs=1)
     assert 0 in started
     assert len(started) <= 2  # the queued work was cancelled
+
+
+def test_a_stopped_hasher_abandons_downloads_but_not_published_digests(
+    json_index: JsonIndex, wheel: Path
+) -> None:
+    stopped = hasher()
+    stopped.stop()
+    with pytest.raises(Stopped):
+        stopped.digest(served(json_index, wheel))
+    file = served(json_index, wheel, {"sha512": sha(wheel, "sha512")})
+    assert stopped.digest(file).source == "index"

@@ -410,3 +410,28 @@ def test_a_warm_cache_downloads_nothing_and_writes_the_same_file(
     uncached = run("gen", "-i", json_index.url, "--no-cache", "in.txt")
     assert uncached.stdout == cold.stdout
     assert json_index.count(f"/files/{sdist.name}") == 2
+
+
+def test_files_hashed_ahead_are_downloaded_once_and_backtracking_is_followed(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    """pip first tries gen-bt-lib 2.0, then gen-bt-app makes it take 1.0."""
+    dist = workdir / "dist"
+    new = [make_wheel(dist, "gen-bt-lib", "2.0"), make_sdist(dist, "gen-bt-lib", "2.0")]
+    old = [make_wheel(dist, "gen-bt-lib", "1.0"), make_sdist(dist, "gen-bt-lib", "1.0")]
+    app = [make_wheel(dist, "gen-bt-app", "1.0", requires=["gen-bt-lib<2"])]
+    for path in (*new, *old):
+        json_index.add_file("gen-bt-lib", path)
+    json_index.add_file("gen-bt-app", app[0])
+    (workdir / "in.txt").write_text("gen-bt-lib\ngen-bt-app\n")
+    result = run("gen", "-vv", "-i", json_index.url, "in.txt")
+    assert result.exit_code == 0, result.output
+    assert pinned(result.stdout) == {
+        "gen-bt-app": ("1.0", hashes(app)),
+        "gen-bt-lib": ("1.0", hashes(old)),
+    }
+    assert f"{new[1].name}: hashing ahead of the resolution" in result.stderr
+    assert f"{old[1].name}: hashing ahead" not in result.stderr
+    # pip reads wheels, never sdists: each sdist request is dephash's, one at most.
+    assert json_index.count(f"/files/{old[1].name}") == 1
+    assert json_index.count(f"/files/{new[1].name}") <= 1

@@ -1,0 +1,173 @@
+"""Work started while pip resolves: index pages, and the digests of the versions pip picks.
+
+pip prints ``Collecting NAME`` for each project it considers, then fetches a
+candidate's metadata or file (``Downloading NAME-VERSION-...whl.metadata``).
+A project's index pages are fetched from the first line; the files of the
+first version pip picks are hashed from the second, so downloads overlap the
+resolution. A project pip backtracks on (a second version) waits for the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from packaging.utils import canonicalize_name
+
+from dephash.digests import Digest, Hasher
+from dephash.errors import DephashError
+from dephash.index import (
+    IndexClient,
+    RawPage,
+    distinct_files,
+    file_version,
+    files_for_version,
+    parse_page,
+)
+from dephash.models import DistFile, IndexSettings
+from dephash.redact import redact
+
+log = logging.getLogger(__name__)
+
+# pip's line for each project it considers: "Collecting name>=1 (from ...)".
+_COLLECTING = re.compile(r"Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)")
+# pip's line for each candidate's file or metadata it fetches:
+# "  Downloading name-1.0-py3-none-any.whl.metadata (12 kB)", "  Using cached name-1.0.tar.gz".
+_CANDIDATE = re.compile(r"\s+(?:Downloading|Using cached) (\S+?)(?:\.metadata)?(?:\s|$)")
+
+# Each index's page for a project, in the order of the settings' index URLs.
+Pages = list[tuple[str, RawPage | None]]
+# Chooses the files to hash among a version's files (targets); may raise DephashError.
+Select = Callable[[list[DistFile], str], list[DistFile]]
+
+
+class EarlyWork:
+    """Index pages and digests, asked for as soon as pip's output names them.
+
+    Pages are fetched on one pool and digests computed on another (both of
+    ``jobs`` workers), so that downloads never hold up the page fetches. The
+    settings, pages and output methods are called from one thread (the one
+    reading pip's output, then asking for the results); the pools call back.
+    """
+
+    def __init__(
+        self,
+        client: IndexClient,
+        hasher: Hasher,
+        select: Select,
+        jobs: int,
+        settings: Callable[[], IndexSettings],
+    ) -> None:
+        self.client = client
+        self.hasher = hasher
+        self.select = select
+        self._settings_source = settings
+        self._settings: IndexSettings | None = None
+        self._lock = threading.Lock()
+        self._pending: list[str] = []
+        self._pages: dict[str, Future[Pages]] = {}
+        self._digests: dict[DistFile, Future[Digest]] = {}
+        self._picked: dict[str, str] = {}
+        self._speculated: dict[str, list[DistFile]] = defaultdict(list)
+        self._page_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-page")
+        self._digest_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-hash")
+
+    def settings(self) -> IndexSettings:
+        """The index settings (asked of the source once); pending page fetches start."""
+        if self._settings is None:
+            self._settings = self._settings_source()
+            log.debug("indexes: %s", redact(", ".join(self._settings.index_urls) or "(none)"))
+            pending, self._pending = self._pending, []
+            for name in pending:
+                self.pages(name)
+        return self._settings
+
+    def want_page(self, name: str) -> None:
+        """Fetch ``name``'s pages once the settings are known (now, if they are)."""
+        if self._settings is None:
+            self._pending.append(name)
+        else:
+            self.pages(name)
+
+    def pages(self, name: str) -> Future[Pages]:
+        """Every index's page for ``name``, fetched once."""
+        settings = self.settings()
+        name = canonicalize_name(name)
+        with self._lock:
+            future = self._pages.get(name)
+            if future is None:
+                future = self._page_pool.submit(self._fetch, settings, name)
+                self._pages[name] = future
+            return future
+
+    def _fetch(self, settings: IndexSettings, name: str) -> Pages:
+        return [(url, self.client.fetch_page(url, name)) for url in settings.index_urls]
+
+    def on_pip_output(self, line: str) -> None:
+        """Start the work a line of pip's output announces (called as pip prints it)."""
+        try:
+            # pip has started: its configuration was asked at the same time, so is near.
+            self.settings()
+            collecting = _COLLECTING.match(line)
+            if collecting:
+                self.want_page(collecting.group(1))
+                return
+            candidate = _CANDIDATE.match(line)
+            parsed = file_version(candidate.group(1)) if candidate else None
+            if parsed is not None:
+                self.speculate(parsed[0], str(parsed[1]))
+        except DephashError as exc:
+            # Early work is an optimisation: the same failure is raised when it counts.
+            log.debug("no early work: %s", exc)
+
+    def speculate(self, name: str, version: str) -> None:
+        """Hash ``name==version``'s files ahead, unless pip already tried another version."""
+        with self._lock:
+            first = self._picked.setdefault(name, version)
+            if first != version:
+                # pip is backtracking on it: stop guessing, cancel what has not started.
+                for item in self._speculated.pop(name, []):
+                    self._digests[item].cancel()
+                self._picked[name] = ""
+                return
+            if name in self._speculated:
+                return
+            self._speculated[name] = []
+        self.pages(name).add_done_callback(lambda future: self._hash_ahead(name, version, future))
+
+    def _hash_ahead(self, name: str, version: str, pages: Future[Pages]) -> None:
+        if pages.cancelled() or pages.exception() is not None:
+            return  # the end of the run asks again, and reports the failure
+        try:
+            listed = [
+                item for _, raw in pages.result() if raw for item in parse_page(raw, version).files
+            ]
+        except DephashError:
+            return  # the end of the run parses it again, and reports the failure
+        chosen = self.select(distinct_files(files_for_version(listed, name, version)), name)
+        with self._lock:
+            if name not in self._speculated:
+                return  # abandoned while the page was fetched
+            for item in chosen:
+                log.debug("%s: hashing ahead of the resolution", item.filename)
+                self._digests[item] = self._digest_pool.submit(self.hasher.digest, item)
+                self._speculated[name].append(item)
+
+    def digest(self, item: DistFile) -> Future[Digest]:
+        """``item``'s digest: the one already under way, else a new one."""
+        with self._lock:
+            future = self._digests.get(item)
+            if future is None or future.cancelled():
+                future = self._digest_pool.submit(self.hasher.digest, item)
+                self._digests[item] = future
+            return future
+
+    def close(self) -> None:
+        """Stop downloads in progress, drop queued work, and wait for the workers."""
+        self.hasher.stop()
+        self._page_pool.shutdown(wait=True, cancel_futures=True)
+        self._digest_pool.shutdown(wait=True, cancel_futures=True)
