@@ -50,7 +50,7 @@ ARCHIVES = (".whl", ".tar.gz", ".zip")
 STAMP = "bench-stamp.json"
 HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
 HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
-CHUNK = 1 << 16  # the chunk size dephash streams with
+CHUNK = 1 << 20  # the chunk size dephash streams with (dephash/digests.py)
 
 ALL_INPUTS = ("small", "medium", "large")
 ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")

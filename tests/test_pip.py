@@ -11,6 +11,7 @@ import pytest
 
 from dephash.errors import InputError, PipError, ResolutionError
 from dephash.pip import PYPI_SIMPLE, PipRunner, _classify_failure, index_settings, parse_report
+from tests.support.builder import make_wheel
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,18 @@ def test_an_old_pip_is_refused_with_the_upgrade_command(old_pip_python: str) -> 
         PipError, match=r"too old: dephash needs pip >= 25.3; upgrade it with: .* -m pip install -U"
     ):
         PipRunner(python=old_pip_python).version()
+
+
+@pytest.mark.parametrize("requirements", ["", "{wheel}\n"], ids=["failing", "resolving"])
+def test_resolving_with_an_old_pip_is_refused(
+    old_pip_python: str, tmp_path: Path, requirements: str
+) -> None:
+    """No separate version check runs first: the report (or the failure) tells."""
+    wheel = make_wheel(tmp_path, "old-pip-probe", "1.0")
+    path = tmp_path / "in.txt"
+    path.write_text(requirements.format(wheel=wheel))
+    with pytest.raises(PipError, match=r"too old: dephash needs pip >= 25.3"):
+        PipRunner(python=old_pip_python).resolve(path, ["--no-index"])
 
 
 def test_a_python_without_pip_is_refused(tmp_path: Path) -> None:
