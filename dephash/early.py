@@ -49,9 +49,7 @@ class EarlyWork:
     """Index pages and digests, asked for as soon as pip's output names them.
 
     Pages are fetched on one pool and digests computed on another (both of
-    ``jobs`` workers), so that downloads never hold up the page fetches. The
-    settings, pages and output methods are called from one thread (the one
-    reading pip's output, then asking for the results); the pools call back.
+    ``jobs`` workers), so that downloads never hold up the page fetches.
     """
 
     def __init__(
@@ -68,6 +66,7 @@ class EarlyWork:
         self._settings_source = settings
         self._settings: IndexSettings | None = None
         self._lock = threading.Lock()
+        self._settings_lock = threading.RLock()
         self._pending: list[str] = []
         self._pages: dict[str, Future[Pages]] = {}
         self._digests: dict[DistFile, Future[Digest]] = {}
@@ -78,20 +77,29 @@ class EarlyWork:
 
     def settings(self) -> IndexSettings:
         """The index settings (asked of the source once); pending page fetches start."""
-        if self._settings is None:
-            self._settings = self._settings_source()
-            log.debug("indexes: %s", redact(", ".join(self._settings.index_urls) or "(none)"))
-            pending, self._pending = self._pending, []
-            for name in pending:
-                self.pages(name)
-        return self._settings
+        with self._settings_lock:
+            if self._settings is None:
+                self._settings = self._settings_source()
+                log.debug("indexes: %s", redact(", ".join(self._settings.index_urls) or "(none)"))
+                pending, self._pending = self._pending, []
+                for name in pending:
+                    self.pages(name)
+            return self._settings
+
+    def start(self) -> None:
+        """Ask for the settings now (when the source can answer), so pending pages start."""
+        try:
+            self.settings()
+        except DephashError as exc:
+            log.debug("no early work: %s", exc)
 
     def want_page(self, name: str) -> None:
         """Fetch ``name``'s pages once the settings are known (now, if they are)."""
-        if self._settings is None:
-            self._pending.append(name)
-        else:
-            self.pages(name)
+        with self._settings_lock:
+            if self._settings is None:
+                self._pending.append(name)
+                return
+        self.pages(name)
 
     def pages(self, name: str) -> Future[Pages]:
         """Every index's page for ``name``, fetched once."""
@@ -110,8 +118,6 @@ class EarlyWork:
     def on_pip_output(self, line: str) -> None:
         """Start the work a line of pip's output announces (called as pip prints it)."""
         try:
-            # pip has started: its configuration was asked at the same time, so is near.
-            self.settings()
             collecting = _COLLECTING.match(line)
             if collecting:
                 self.want_page(collecting.group(1))

@@ -123,6 +123,8 @@ def generate(
         options.jobs,
         settings=lambda: settings_for(config.result(), options, parsed.index_options),
     )
+    # The pages of the projects the input names are fetched once pip's configuration is read.
+    config.add_done_callback(lambda done: None if done.exception() else early.start())
     try:
         for line in parsed.requirements:
             if line.name and not line.constraint:
@@ -146,8 +148,8 @@ def generate(
         _warn_about_target_mismatch(options, resolution)
         hashes = collect_hashes(resolution, settings, options, early)
     finally:
+        side.shutdown(wait=True)  # first: its callback may still start early work
         early.close()
-        side.shutdown(wait=True, cancel_futures=True)
         if owned_session:
             session.close()
     via = via_annotations(resolution, parsed)

@@ -77,9 +77,9 @@ def test_a_candidate_pip_fetches_is_hashed_ahead_and_not_twice(
         make_wheel(tmp_path, "ahead", "1.0"),
         make_sdist(tmp_path, "ahead", "1.0"),
     )
-    early.work.want_page("ahead")  # before pip says anything: waits for the settings
+    early.work.want_page("ahead")  # waits for the settings
     assert early.asked == 0
-    early.work.on_pip_output("Looking in indexes: somewhere\n")  # pip has started
+    early.work.start()  # what gen does once pip's configuration is read
     assert early.asked == 1
     wait_until(lambda: json_index.count("/simple/ahead/") == 1)
     early.work.on_pip_output("Collecting Ahead (from -r in.txt (line 1))\n")
@@ -169,6 +169,7 @@ def test_lines_that_name_no_work_are_ignored(early: Early, json_index: JsonIndex
 
 def test_settings_that_fail_stop_early_work_but_fail_when_asked(early: Early) -> None:
     early.failure = PipError("pip config list failed: broken")
+    early.work.start()
     early.work.on_pip_output("Collecting anything\n")
     early.work.on_pip_output("  Downloading anything-1.0-py3-none-any.whl.metadata (1 kB)\n")
     with pytest.raises(PipError, match="broken"):
