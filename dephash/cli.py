@@ -10,28 +10,26 @@ import time
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash import __version__
-from dephash.allowlist import ignore_entries, read_allowlist
 from dephash.cache import default_cache_dir
-from dephash.changes import Changes, summary, warnings
-from dephash.check import check
 from dephash.digests import NoProgress, Progress
 from dephash.errors import DephashError, ExitCode, InputError
-from dephash.gen import generate
 from dephash.index import NetworkSettings
 from dephash.models import CheckOptions, CheckResult, GenOptions, OutdatedOptions
-from dephash.outdated import check_outdated
 from dephash.redact import redact
-from dephash.render_outdated import missing_message, notes, render_json, render_table
-from dephash.report import check_json, check_text
 from dephash.reqfile import display_path, write_atomic
 from dephash.targets import parse_python_version
+
+if TYPE_CHECKING:
+    from dephash.changes import Changes
+
+# Each command imports its use case when it runs: start-up pays only for the one it needs.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -409,6 +407,9 @@ def gen(
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
     )
+    from dephash.changes import summary
+    from dephash.gen import generate
+
     stdin_text = sys.stdin.read() if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)
     result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
@@ -435,6 +436,8 @@ def _holds(path: str, text: str) -> bool:
 
 def _report_changes(changes: Changes, path: str, quiet: bool) -> None:
     """The summary of a regeneration on stderr; replaced files always, as warnings."""
+    from dephash.changes import summary, warnings
+
     if not quiet:
         click.echo(f"dephash: changes against {display_path(path)}:", err=True)
         for line in summary(changes):
@@ -535,6 +538,10 @@ def outdated(
     Unpinned lines are reported on stderr; lines whose marker excludes this
     environment are skipped.
     """
+    from dephash.allowlist import ignore_entries, read_allowlist
+    from dephash.outdated import check_outdated
+    from dephash.render_outdated import missing_message, notes, render_json, render_table
+
     configure_logging(verbose, quiet)
     entries = read_allowlist(allowlist_file) if allowlist_file else ()
     options = OutdatedOptions(
@@ -696,6 +703,9 @@ def check_command(
     network = NetworkSettings(
         connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
     )
+    from dephash.check import check
+    from dephash.report import check_json, check_text
+
     result = check(options, network=network)
     code = check_exit_code(result, strict)
     if ReportFormat(report_format) is ReportFormat.JSON:

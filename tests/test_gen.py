@@ -343,7 +343,7 @@ def test_python_dash_m_dephash(
 
 def test_interrupt_is_reported_without_traceback(workdir: Path, mocker: pytest.MonkeyPatch) -> None:
     # A real Ctrl-C cannot be delivered at a chosen point; this is the one stand-in.
-    mocker.patch("dephash.cli.generate", side_effect=KeyboardInterrupt)  # type: ignore[attr-defined]
+    mocker.patch("dephash.gen.generate", side_effect=KeyboardInterrupt)  # type: ignore[attr-defined]
     (workdir / "in.txt").write_text("x\n")
     result = run("gen", "in.txt")
     assert result.exit_code == 130
