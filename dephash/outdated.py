@@ -28,7 +28,14 @@ from packaging.version import InvalidVersion, Version
 from dephash.allowlist import matching_entry, same_version
 from dephash.digests import run_parallel
 from dephash.errors import InputError
-from dephash.index import IndexClient, NetworkSettings, file_version, make_session
+from dephash.index import (
+    IndexClient,
+    NetworkSettings,
+    VersionedPage,
+    file_version,
+    group_by_version,
+    make_session,
+)
 from dephash.models import (
     AllowedPackage,
     AllowEntry,
@@ -297,31 +304,33 @@ def read_pins(
 
 def fetch_pages(
     names: Sequence[str], settings: IndexSettings, client: IndexClient, jobs: int
-) -> dict[str, list[ProjectPage] | None]:
+) -> dict[str, list[VersionedPage] | None]:
     """Every index's page for each project, concurrently; ``None`` where none has it.
 
     Find-links locations are read once; their files count for the projects
-    they are named after.
+    they are named after.  Pages are grouped by version, not parsed whole: only
+    the versions :func:`latest_release` looks at are.
     """
     wanted = [(url, name) for name in names for url in settings.index_urls]
-    tasks: list[Callable[[], ProjectPage | None]] = [
-        functools.partial(client.project_page, url, name) for url, name in wanted
+    tasks: list[Callable[[], VersionedPage | ProjectPage | None]] = [
+        functools.partial(client.versioned_page, url, name) for url, name in wanted
     ]
     tasks += [functools.partial(_links_page, client, location) for location in settings.find_links]
     results = run_parallel(lambda task: task(), tasks, jobs)
-    pages: dict[str, list[ProjectPage]] = {name: [] for name in names}
+    pages: dict[str, list[VersionedPage]] = {name: [] for name in names}
     for (_, name), page in zip(wanted, results, strict=False):
-        if page is not None:
+        if isinstance(page, VersionedPage):
             pages[name].append(page)
-    links = [page for page in results[len(wanted) :] if page is not None]
+    links = [page for page in results[len(wanted) :] if isinstance(page, ProjectPage)]
     named_in_links = {
         parsed[0]
         for page in links
         for item in page.files
         if (parsed := file_version(item.filename)) is not None
     }
+    grouped_links = [group_by_version(page.files) for page in links]
     return {
-        name: [*pages[name], *links] if pages[name] or name in named_in_links else None
+        name: [*pages[name], *grouped_links] if pages[name] or name in named_in_links else None
         for name in names
     }
 
@@ -342,31 +351,56 @@ def python_allows(requires_python: str | None, python: Version) -> bool:
 
 
 def latest_release(
-    pages: Iterable[ProjectPage], project: str, python: Version, pre: bool
+    pages: Iterable[VersionedPage | ProjectPage], project: str, python: Version, pre: bool
 ) -> Release | None:
     """The newest version with a non-yanked file that ``python`` may install.
 
     Pre-releases count with ``pre``, or when there is no final release at all
     (as in pip).  A page's PEP 700 ``versions``, when it has them, bound the
-    versions read from its file names.
+    versions read from its file names.  Versions are tried newest first, so
+    only the files of the newest few are parsed and checked.
     """
     wanted = canonicalize_name(project)
-    available: dict[Version, list[DistFile]] = defaultdict(list)
-    for page in pages:
-        listed = _listed_versions(page.versions)
-        for item in page.files:
+    grouped = [
+        page if isinstance(page, VersionedPage) else group_by_version(page.files, page.versions)
+        for page in pages
+    ]
+    listed = [_listed_versions(page.versions) for page in grouped]
+    newest_pre: Release | None = None
+    for version in sorted({version for page in grouped for version in page.groups}, reverse=True):
+        release = _usable_release(grouped, listed, version, wanted, python)
+        if release is None:
+            continue
+        if pre or not version.is_prerelease:
+            return release
+        # A pre-release counts only if no final release is usable: keep looking.
+        newest_pre = newest_pre or release
+    return newest_pre
+
+
+def _usable_release(
+    pages: Sequence[VersionedPage],
+    listed: Sequence[set[Version] | None],
+    version: Version,
+    project: str,
+    python: Version,
+) -> Release | None:
+    """``version``'s non-yanked files that ``python`` may install, from every page in order."""
+    usable: list[tuple[Version, DistFile]] = []
+    for page, allowed in zip(pages, listed, strict=True):
+        if allowed is not None and version not in allowed:
+            continue
+        for item in page.files(version):
+            # The name's version is ``version`` (the page grouped it so); the name may not be.
             parsed = file_version(item.filename)
-            if parsed is None or parsed[0] != wanted:
-                continue
-            if listed is not None and parsed[1] not in listed:
+            if parsed is None or parsed[0] != project:
                 continue
             if item.yanked is None and python_allows(item.requires_python, python):
-                available[parsed[1]].append(item)
-    if not available:
+                usable.append((parsed[1], item))
+    if not usable:
         return None
-    finals = [version for version in available if not version.is_prerelease]
-    best = max(finals if finals and not pre else available)
-    return Release(best, tuple(available[best]))
+    # Equal versions may be spelt differently (1.0, 1.0.0): the first usable file's spelling.
+    return Release(usable[0][0], tuple(item for _, item in usable))
 
 
 def _listed_versions(versions: Sequence[str] | None) -> set[Version] | None:
