@@ -15,8 +15,10 @@ import platform
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
@@ -26,7 +28,6 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.allowlist import matching_entry, same_version
-from dephash.digests import run_parallel
 from dephash.errors import InputError
 from dephash.index import (
     IndexClient,
@@ -182,8 +183,6 @@ def _check_requirements(
     python = target_python(options.python_version)
     parsed = parse_requirements(path, display=shown, lenient=True)
     pins, skipped = read_pins(parsed, marker_environment(python))
-    settings = settings_for(runner.config(), options, parsed.index_options)
-    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     names = sorted({pin.name for pin in pins})
     timeout = DEFAULT_TIMEOUT if options.timeout is None else options.timeout
     network = NetworkSettings(
@@ -195,7 +194,13 @@ def _check_requirements(
     owned_session = session is None
     session = session or make_session(network)
     try:
-        pages = fetch_pages(names, settings, IndexClient(session, network), options.jobs)
+        settings, pages = fetch_pages(
+            names,
+            functools.partial(_configured_settings, runner, options, parsed.index_options),
+            IndexClient(session, network),
+            options.jobs,
+            early=_named_index_urls(options, parsed.index_options),
+        )
     finally:
         if owned_session:
             session.close()
@@ -302,26 +307,67 @@ def read_pins(
     return pins, skipped
 
 
-def fetch_pages(
-    names: Sequence[str], settings: IndexSettings, client: IndexClient, jobs: int
-) -> dict[str, list[VersionedPage] | None]:
-    """Every index's page for each project, concurrently; ``None`` where none has it.
+def _configured_settings(
+    runner: PipRunner, options: OutdatedOptions, file_options: Sequence[tuple[str, str]]
+) -> IndexSettings:
+    settings = settings_for(runner.config(), options, file_options)
+    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
+    return settings
 
-    Find-links locations are read once; their files count for the projects
-    they are named after.  Pages are grouped by version, not parsed whole: only
-    the versions :func:`latest_release` looks at are.
+
+def _named_index_urls(
+    options: OutdatedOptions, file_options: Sequence[tuple[str, str]]
+) -> list[str]:
+    """The index URLs the command line or the file names that pip's configuration can only
+    take away (with ``no-index``), never replace: their pages can be fetched before it is read.
     """
-    wanted = [(url, name) for name in names for url in settings.index_urls]
-    tasks: list[Callable[[], VersionedPage | ProjectPage | None]] = [
-        functools.partial(client.versioned_page, url, name) for url, name in wanted
-    ]
-    tasks += [functools.partial(_links_page, client, location) for location in settings.find_links]
-    results = run_parallel(lambda task: task(), tasks, jobs)
+    named = {options.index_url, *options.extra_index_urls}
+    named.update(value for option, value in file_options if option.endswith("index_url"))
+    return [url for url in settings_for({}, options, file_options).index_urls if url in named]
+
+
+def fetch_pages(
+    names: Sequence[str],
+    settings: Callable[[], IndexSettings],
+    client: IndexClient,
+    jobs: int,
+    early: Sequence[str] = (),
+) -> tuple[IndexSettings, dict[str, list[VersionedPage] | None]]:
+    """The index settings, and every index's page for each project, fetched concurrently;
+    ``None`` where none has it.
+
+    ``settings`` (which may run pip) is asked while the pages of the ``early``
+    index URLs are already being fetched; those pages count only if the
+    settings name their index.  Find-links locations are read once; their files
+    count for the projects they are named after.  Pages are grouped by version,
+    not parsed whole: only the versions :func:`latest_release` looks at are.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        started = {
+            (url, name): pool.submit(client.versioned_page, url, name)
+            for url in early
+            for name in names
+        }
+        fetches: list[Future[VersionedPage | None]] = []
+        reads: list[Future[ProjectPage]] = []
+        try:
+            chosen = settings()
+            wanted = [(url, name) for name in names for url in chosen.index_urls]
+            for url, name in wanted:
+                fetch = started.pop((url, name), None)
+                fetches.append(fetch or pool.submit(client.versioned_page, url, name))
+            reads = [pool.submit(_links_page, client, location) for location in chosen.find_links]
+            _raise_first_failure([*fetches, *reads])
+        finally:
+            # Pages of indexes the settings dropped, and work left after a failure.
+            pending: list[Future[Any]] = [*started.values(), *fetches, *reads]
+            for future in pending:
+                future.cancel()
     pages: dict[str, list[VersionedPage]] = {name: [] for name in names}
-    for (_, name), page in zip(wanted, results, strict=False):
-        if isinstance(page, VersionedPage):
+    for (_, name), fetch in zip(wanted, fetches, strict=True):
+        if (page := fetch.result()) is not None:
             pages[name].append(page)
-    links = [page for page in results[len(wanted) :] if isinstance(page, ProjectPage)]
+    links = [read.result() for read in reads]
     named_in_links = {
         parsed[0]
         for page in links
@@ -329,10 +375,18 @@ def fetch_pages(
         if (parsed := file_version(item.filename)) is not None
     }
     grouped_links = [group_by_version(page.files) for page in links]
-    return {
+    return chosen, {
         name: [*pages[name], *grouped_links] if pages[name] or name in named_in_links else None
         for name in names
     }
+
+
+def _raise_first_failure(futures: Sequence[Future[Any]]) -> None:
+    """Wait for every future; on a failure, raise the first failed one's error (in order)."""
+    done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+    for future in futures:
+        if future in done and (error := future.exception()) is not None:
+            raise error
 
 
 def _links_page(client: IndexClient, location: str) -> ProjectPage:
