@@ -7,7 +7,8 @@ import json
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -198,6 +199,63 @@ def parse_page(raw: RawPage, version: str | None = None) -> ProjectPage:
     return ProjectPage(tuple(parse_json(data, raw.url, wanted)), parse_json_versions(data))
 
 
+@dataclass(frozen=True)
+class VersionedPage:
+    """One index's page for a project, its files grouped by the version their names carry.
+
+    The grouping is a cheap split of each name, not validated (:func:`file_version`
+    validates); a group becomes :class:`DistFile` objects only when asked for, so
+    a page of thousands of files costs little when only its newest versions matter.
+    """
+
+    groups: Mapping[Version, Callable[[], list[DistFile]]]
+    versions: tuple[str, ...] | None = None  # PEP 700, as the page lists them
+
+    def files(self, version: Version) -> list[DistFile]:
+        """The files whose names carry ``version`` (parsed now; an empty list if none)."""
+        group = self.groups.get(version)
+        return [] if group is None else group()
+
+
+def group_by_version(
+    files: Iterable[DistFile], versions: tuple[str, ...] | None = None
+) -> VersionedPage:
+    """Files already parsed (an HTML page, a find-links location), grouped by version."""
+    grouped: dict[Version, list[DistFile]] = defaultdict(list)
+    for item in files:
+        version = _split_version(item.filename)
+        if version is not None:
+            grouped[version].append(item)
+    return VersionedPage(
+        {version: functools.partial(list, group) for version, group in grouped.items()}, versions
+    )
+
+
+def parse_page_by_version(raw: RawPage) -> VersionedPage:
+    """A fetched page grouped by version; a JSON page's files are parsed per version, later."""
+    if raw.content_type != JSON_TYPE:
+        return group_by_version(parse_html(raw.text, raw.url))
+    try:
+        data = json.loads(raw.text)
+    except ValueError as exc:
+        raise IndexUnreachable(f"index page {redact(raw.url)} is not valid JSON: {exc}") from None
+    entries: dict[Version, list[Any]] = defaultdict(list)
+    for entry in data.get("files", []):
+        version = _split_version(entry["filename"])
+        if version is not None:
+            entries[version].append(entry)
+    groups = {
+        version: functools.partial(parse_json, {"files": group}, raw.url)
+        for version, group in entries.items()
+    }
+    return VersionedPage(groups, parse_json_versions(data))
+
+
+def _split_version(filename: str) -> Version | None:
+    text = _version_text(filename)
+    return None if text is None else _version(text)
+
+
 def _is_version(wanted: Version, filename: str) -> bool:
     text = _version_text(filename)
     return text is not None and _version(text) == wanted
@@ -223,6 +281,12 @@ class IndexClient:
         """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
         raw = self.fetch_page(index_url, project)
         return None if raw is None else parse_page(raw)
+
+    def versioned_page(self, index_url: str, project: str) -> VersionedPage | None:
+        """An index's page for ``project``, grouped by version (see :class:`VersionedPage`);
+        ``None`` if absent."""
+        raw = self.fetch_page(index_url, project)
+        return None if raw is None else parse_page_by_version(raw)
 
     def fetch_page(self, index_url: str, project: str) -> RawPage | None:
         """An index's page for ``project``, unparsed; ``None`` if the index lacks it."""

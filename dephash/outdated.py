@@ -15,8 +15,10 @@ import platform
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
@@ -26,9 +28,15 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.allowlist import matching_entry, same_version
-from dephash.digests import run_parallel
 from dephash.errors import InputError
-from dephash.index import IndexClient, NetworkSettings, file_version, make_session
+from dephash.index import (
+    IndexClient,
+    NetworkSettings,
+    VersionedPage,
+    file_version,
+    group_by_version,
+    make_session,
+)
 from dephash.models import (
     AllowedPackage,
     AllowEntry,
@@ -175,8 +183,6 @@ def _check_requirements(
     python = target_python(options.python_version)
     parsed = parse_requirements(path, display=shown, lenient=True)
     pins, skipped = read_pins(parsed, marker_environment(python))
-    settings = settings_for(runner.config(), options, parsed.index_options)
-    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     names = sorted({pin.name for pin in pins})
     timeout = DEFAULT_TIMEOUT if options.timeout is None else options.timeout
     network = NetworkSettings(
@@ -188,7 +194,13 @@ def _check_requirements(
     owned_session = session is None
     session = session or make_session(network)
     try:
-        pages = fetch_pages(names, settings, IndexClient(session, network), options.jobs)
+        settings, pages = fetch_pages(
+            names,
+            functools.partial(_configured_settings, runner, options, parsed.index_options),
+            IndexClient(session, network),
+            options.jobs,
+            early=_named_index_urls(options, parsed.index_options),
+        )
     finally:
         if owned_session:
             session.close()
@@ -295,35 +307,86 @@ def read_pins(
     return pins, skipped
 
 
-def fetch_pages(
-    names: Sequence[str], settings: IndexSettings, client: IndexClient, jobs: int
-) -> dict[str, list[ProjectPage] | None]:
-    """Every index's page for each project, concurrently; ``None`` where none has it.
+def _configured_settings(
+    runner: PipRunner, options: OutdatedOptions, file_options: Sequence[tuple[str, str]]
+) -> IndexSettings:
+    settings = settings_for(runner.config(), options, file_options)
+    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
+    return settings
 
-    Find-links locations are read once; their files count for the projects
-    they are named after.
+
+def _named_index_urls(
+    options: OutdatedOptions, file_options: Sequence[tuple[str, str]]
+) -> list[str]:
+    """The index URLs the command line or the file names that pip's configuration can only
+    take away (with ``no-index``), never replace: their pages can be fetched before it is read.
     """
-    wanted = [(url, name) for name in names for url in settings.index_urls]
-    tasks: list[Callable[[], ProjectPage | None]] = [
-        functools.partial(client.project_page, url, name) for url, name in wanted
-    ]
-    tasks += [functools.partial(_links_page, client, location) for location in settings.find_links]
-    results = run_parallel(lambda task: task(), tasks, jobs)
-    pages: dict[str, list[ProjectPage]] = {name: [] for name in names}
-    for (_, name), page in zip(wanted, results, strict=False):
-        if page is not None:
+    named = {options.index_url, *options.extra_index_urls}
+    named.update(value for option, value in file_options if option.endswith("index_url"))
+    return [url for url in settings_for({}, options, file_options).index_urls if url in named]
+
+
+def fetch_pages(
+    names: Sequence[str],
+    settings: Callable[[], IndexSettings],
+    client: IndexClient,
+    jobs: int,
+    early: Sequence[str] = (),
+) -> tuple[IndexSettings, dict[str, list[VersionedPage] | None]]:
+    """The index settings, and every index's page for each project, fetched concurrently;
+    ``None`` where none has it.
+
+    ``settings`` (which may run pip) is asked while the pages of the ``early``
+    index URLs are already being fetched; those pages count only if the
+    settings name their index.  Find-links locations are read once; their files
+    count for the projects they are named after.  Pages are grouped by version,
+    not parsed whole: only the versions :func:`latest_release` looks at are.
+    """
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        started = {
+            (url, name): pool.submit(client.versioned_page, url, name)
+            for url in early
+            for name in names
+        }
+        fetches: list[Future[VersionedPage | None]] = []
+        reads: list[Future[ProjectPage]] = []
+        try:
+            chosen = settings()
+            wanted = [(url, name) for name in names for url in chosen.index_urls]
+            for url, name in wanted:
+                fetch = started.pop((url, name), None)
+                fetches.append(fetch or pool.submit(client.versioned_page, url, name))
+            reads = [pool.submit(_links_page, client, location) for location in chosen.find_links]
+            _raise_first_failure([*fetches, *reads])
+        finally:
+            # Pages of indexes the settings dropped, and work left after a failure.
+            pending: list[Future[Any]] = [*started.values(), *fetches, *reads]
+            for future in pending:
+                future.cancel()
+    pages: dict[str, list[VersionedPage]] = {name: [] for name in names}
+    for (_, name), fetch in zip(wanted, fetches, strict=True):
+        if (page := fetch.result()) is not None:
             pages[name].append(page)
-    links = [page for page in results[len(wanted) :] if page is not None]
+    links = [read.result() for read in reads]
     named_in_links = {
         parsed[0]
         for page in links
         for item in page.files
         if (parsed := file_version(item.filename)) is not None
     }
-    return {
-        name: [*pages[name], *links] if pages[name] or name in named_in_links else None
+    grouped_links = [group_by_version(page.files) for page in links]
+    return chosen, {
+        name: [*pages[name], *grouped_links] if pages[name] or name in named_in_links else None
         for name in names
     }
+
+
+def _raise_first_failure(futures: Sequence[Future[Any]]) -> None:
+    """Wait for every future; on a failure, raise the first failed one's error (in order)."""
+    done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+    for future in futures:
+        if future in done and (error := future.exception()) is not None:
+            raise error
 
 
 def _links_page(client: IndexClient, location: str) -> ProjectPage:
@@ -342,31 +405,56 @@ def python_allows(requires_python: str | None, python: Version) -> bool:
 
 
 def latest_release(
-    pages: Iterable[ProjectPage], project: str, python: Version, pre: bool
+    pages: Iterable[VersionedPage | ProjectPage], project: str, python: Version, pre: bool
 ) -> Release | None:
     """The newest version with a non-yanked file that ``python`` may install.
 
     Pre-releases count with ``pre``, or when there is no final release at all
     (as in pip).  A page's PEP 700 ``versions``, when it has them, bound the
-    versions read from its file names.
+    versions read from its file names.  Versions are tried newest first, so
+    only the files of the newest few are parsed and checked.
     """
     wanted = canonicalize_name(project)
-    available: dict[Version, list[DistFile]] = defaultdict(list)
-    for page in pages:
-        listed = _listed_versions(page.versions)
-        for item in page.files:
+    grouped = [
+        page if isinstance(page, VersionedPage) else group_by_version(page.files, page.versions)
+        for page in pages
+    ]
+    listed = [_listed_versions(page.versions) for page in grouped]
+    newest_pre: Release | None = None
+    for version in sorted({version for page in grouped for version in page.groups}, reverse=True):
+        release = _usable_release(grouped, listed, version, wanted, python)
+        if release is None:
+            continue
+        if pre or not version.is_prerelease:
+            return release
+        # A pre-release counts only if no final release is usable: keep looking.
+        newest_pre = newest_pre or release
+    return newest_pre
+
+
+def _usable_release(
+    pages: Sequence[VersionedPage],
+    listed: Sequence[set[Version] | None],
+    version: Version,
+    project: str,
+    python: Version,
+) -> Release | None:
+    """``version``'s non-yanked files that ``python`` may install, from every page in order."""
+    usable: list[tuple[Version, DistFile]] = []
+    for page, allowed in zip(pages, listed, strict=True):
+        if allowed is not None and version not in allowed:
+            continue
+        for item in page.files(version):
+            # The name's version is ``version`` (the page grouped it so); the name may not be.
             parsed = file_version(item.filename)
-            if parsed is None or parsed[0] != wanted:
-                continue
-            if listed is not None and parsed[1] not in listed:
+            if parsed is None or parsed[0] != project:
                 continue
             if item.yanked is None and python_allows(item.requires_python, python):
-                available[parsed[1]].append(item)
-    if not available:
+                usable.append((parsed[1], item))
+    if not usable:
         return None
-    finals = [version for version in available if not version.is_prerelease]
-    best = max(finals if finals and not pre else available)
-    return Release(best, tuple(available[best]))
+    # Equal versions may be spelt differently (1.0, 1.0.0): the first usable file's spelling.
+    return Release(usable[0][0], tuple(item for _, item in usable))
 
 
 def _listed_versions(versions: Sequence[str] | None) -> set[Version] | None:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
 import pytest
 import requests
+from packaging.version import Version
 
 from dephash.errors import IndexUnreachable
 from dephash.index import (
+    JSON_TYPE,
     IndexClient,
     NetworkSettings,
+    RawPage,
     file_version,
     files_for_version,
     make_session,
     parse_html,
     parse_json,
+    parse_page,
+    parse_page_by_version,
 )
 from dephash.models import DistFile
 from tests.support.builder import make_sdist, make_wheel, sha
@@ -107,6 +113,36 @@ def test_files_for_version_compares_normalised_versions() -> None:
     assert [f.url for f in files_for_version(files, "A", "1.0")] == ["u1", "u2"]
 
 
+_NAMES = (
+    "a-1.0-py3-none-any.whl",
+    "a-1.0.0.tar.gz",
+    "a-2.0b1.zip",
+    "b-1.0.tar.gz",
+    "README.txt",
+    "a-not_a_version.tar.gz",
+)
+
+
+@pytest.mark.parametrize("content_type", [JSON_TYPE, "text/html"])
+def test_pages_grouped_by_version_hold_the_same_files(content_type: str) -> None:
+    if content_type == JSON_TYPE:
+        entries = [{"filename": name, "url": f"../../f/{name}"} for name in _NAMES]
+        text = json.dumps({"files": entries, "versions": ["1.0", "2.0b1"]})
+    else:
+        text = "".join(f'<a href="../../f/{name}">{name}</a>' for name in _NAMES)
+    raw = RawPage("https://index.example.org/simple/a/", content_type, text)
+    whole = parse_page(raw)
+    grouped = parse_page_by_version(raw)
+    assert grouped.versions == whole.versions
+    # 1.0 and 1.0.0 are one version; names that carry none are left out.
+    assert sorted(map(str, grouped.groups)) == ["1.0", "2.0b1"]
+    by_version = [f for version in grouped.groups for f in grouped.files(version)]
+    assert sorted(by_version, key=whole.files.index) == [
+        f for f in whole.files if f.filename not in ("README.txt", "a-not_a_version.tar.gz")
+    ]
+    assert grouped.files(Version("3.0")) == []
+
+
 def test_pep691_json_is_asked_for_and_used(
     client: IndexClient, json_index: JsonIndex, tmp_path: Path
 ) -> None:
@@ -159,17 +195,24 @@ def test_server_errors_are_retried_then_reported(json_index: JsonIndex, tmp_path
         IndexClient(make_session(retrying), retrying).project_files(json_index.url, "flaky")
 
 
+@pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize(
     ("encoding", "message"), [("identity", "is not valid JSON"), ("gzip", "DecodeError")]
 )
 def test_corrupt_pages_are_reported(
-    json_index: JsonIndex, tmp_path: Path, client: IndexClient, encoding: str, message: str
+    json_index: JsonIndex,
+    tmp_path: Path,
+    client: IndexClient,
+    encoding: str,
+    message: str,
+    grouped: bool,
 ) -> None:
     json_index.add_file("broken-json", make_wheel(tmp_path, "broken-json", "1.0"))
     json_index.add_faults("/simple/broken-json/", "corrupt")
     client.session.headers["Accept-Encoding"] = encoding
+    read = client.versioned_page if grouped else client.project_files
     with pytest.raises(IndexUnreachable, match=message):
-        client.project_files(json_index.url, "broken-json")
+        read(json_index.url, "broken-json")
 
 
 def test_a_closed_port_is_unreachable(client: IndexClient) -> None:

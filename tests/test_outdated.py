@@ -371,6 +371,38 @@ def test_pip_configuration_and_file_options_are_honoured(
     assert rows(run("r.txt").stdout) == {"od-six": ("1.15.0", "1.17.0", "wheel")}
 
 
+def test_pip_configuration_adds_to_and_takes_away_named_indexes(
+    world: World,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    json_index: JsonIndex,
+    tmp_path: Path,
+) -> None:
+    # Pages of a named index are fetched while pip's configuration is read: what the
+    # configuration adds must still be searched, what it takes away must not count, and
+    # its failure is the error.
+    json_index.add_file("od-extra", make_wheel(tmp_path / "dist", "od-extra", "2.0"))
+    config = workdir / "pip.conf"
+    config.write_text(f"[global]\nextra-index-url = {json_index.url}\n")
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(config))
+    (workdir / "r.txt").write_text("od-six==1.15.0\nod-extra==1.0\n")
+    both = run("-i", world.url, "r.txt")
+    assert both.exit_code == ExitCode.FINDINGS, both.output
+    assert rows(both.stdout) == {
+        "od-extra": ("1.0", "2.0", "wheel"),
+        "od-six": ("1.15.0", "1.17.0", "wheel"),
+    }
+    config.write_text("[global]\nno-index = true\n")
+    none = run("-i", world.url, "r.txt")
+    assert none.exit_code == ExitCode.BAD_INPUT, none.output
+    assert "not found on any index: od-extra, od-six (searched no index" in none.stderr
+    config.write_text("[global\n")  # pip cannot read it: its error wins over any page
+    broken = run("-i", world.url, "r.txt")
+    assert broken.exit_code == ExitCode.ENVIRONMENT, broken.output
+    assert broken.stdout == ""
+    assert broken.stderr.startswith("dephash: error: pip config list failed: ")
+
+
 def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
