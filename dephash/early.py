@@ -70,6 +70,7 @@ class EarlyWork:
         self._pending: list[str] = []
         self._pages: dict[str, Future[Pages]] = {}
         self._digests: dict[DistFile, Future[Digest]] = {}
+        self._listings: dict[tuple[str, str], Future[list[DistFile]]] = {}
         self._picked: dict[str, str] = {}
         self._speculated: dict[str, list[DistFile]] = defaultdict(list)
         self._page_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-page")
@@ -143,18 +144,43 @@ class EarlyWork:
             if name in self._speculated:
                 return
             self._speculated[name] = []
-        self.pages(name).add_done_callback(lambda future: self._hash_ahead(name, version, future))
+        self.listing(name, version).add_done_callback(
+            lambda future: self._hash_ahead(name, version, future)
+        )
 
-    def _hash_ahead(self, name: str, version: str, pages: Future[Pages]) -> None:
-        if pages.cancelled() or pages.exception() is not None:
+    def listing(self, name: str, version: str) -> Future[list[DistFile]]:
+        """The files of ``name==version`` the index pages list, parsed once, off this thread
+        when the pages are still on their way."""
+        pages = self.pages(name)
+        key = (canonicalize_name(name), version)
+        with self._lock:
+            future = self._listings.get(key)
+            if future is not None:
+                return future
+            future = self._listings[key] = Future()
+
+        def parse(done: Future[Pages]) -> None:
+            try:
+                listed = [
+                    item
+                    for _, raw in done.result()
+                    if raw is not None
+                    for item in parse_page(raw, version).files
+                ]
+            except BaseException as exc:  # the failure belongs to whoever asks for the listing
+                future.set_exception(exc)
+            else:
+                future.set_result(listed)
+
+        pages.add_done_callback(parse)
+        return future
+
+    def _hash_ahead(self, name: str, version: str, listing: Future[list[DistFile]]) -> None:
+        if listing.exception() is not None:
             return  # the end of the run asks again, and reports the failure
-        try:
-            listed = [
-                item for _, raw in pages.result() if raw for item in parse_page(raw, version).files
-            ]
-        except DephashError:
-            return  # the end of the run parses it again, and reports the failure
-        chosen = self.select(distinct_files(files_for_version(listed, name, version)), name)
+        chosen = self.select(
+            distinct_files(files_for_version(listing.result(), name, version)), name
+        )
         with self._lock:
             if name not in self._speculated:
                 return  # abandoned while the page was fetched

@@ -32,7 +32,6 @@ from dephash.index import (
     distinct_files,
     files_for_version,
     make_session,
-    parse_page,
     url_filename,
 )
 from dephash.keep import resolve_keeping
@@ -264,7 +263,7 @@ def collect_hashes(
     targets = options.targets
     progress = early.hasher.progress
     indexed = [package for package in resolution.packages if not package.direct]
-    listings = {package.name: early.pages(package.name) for package in indexed}
+    listings = {package.name: early.listing(package.name, package.version) for package in indexed}
     link_files = [
         item
         for listing in run_parallel(
@@ -278,15 +277,7 @@ def collect_hashes(
             url = _strip_fragment(package.url)
             files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
             continue
-        candidates = [
-            *(
-                item
-                for _, raw in listings[package.name].result()
-                if raw is not None
-                for item in parse_page(raw, package.version).files
-            ),
-            *link_files,
-        ]
+        candidates = [*listings[package.name].result(), *link_files]
         matching = distinct_files(files_for_version(candidates, package.name, package.version))
         _warn_if_yanked(package, matching)
         chosen = targets.select(_with_chosen_file(matching, package), package.name)

@@ -265,6 +265,17 @@ def local_path(url: str) -> Path:
     return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
 
 
+def _decoded(response: requests.Response) -> str:
+    """The body as text: in the charset the response names, else UTF-8 (as pip reads it).
+
+    Left to itself, requests decodes a text/html page that names no charset as
+    ISO-8859-1, and guesses a JSON page's charset by running detection over it.
+    """
+    if "charset=" not in response.headers.get("Content-Type", "").lower():
+        response.encoding = "utf-8"
+    return response.text
+
+
 class IndexClient:
     """Reads project file lists from indexes and find-links locations."""
 
@@ -313,7 +324,7 @@ class IndexClient:
             return None
         self._check(response, page_url)
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        return RawPage(response.url, content_type, response.text)
+        return RawPage(response.url, content_type, _decoded(response))
 
     def find_links_files(self, location: str) -> list[DistFile]:
         """The archives a ``--find-links`` location offers (a folder, a page or a file)."""
@@ -321,7 +332,7 @@ class IndexClient:
             log.debug("fetching find-links page %s", redact(location))
             response = self._get(location, headers={"Accept": "text/html"})
             self._check(response, location)
-            return parse_html(response.text, response.url)
+            return parse_html(_decoded(response), response.url)
         path = local_path(location) if location.startswith("file:") else Path(location)
         if path.is_dir():
             return [

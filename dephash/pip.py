@@ -159,7 +159,7 @@ class PipRunner:
             report_path = Path(scratch) / "report.json"
             command = [*(["--python", target] if target else []), "install", "--dry-run"]
             # Not --quiet: pip explains a conflict on standard output, at its default level.
-            command += ["--ignore-installed", "--report", str(report_path)]
+            command += ["--ignore-installed", "--progress-bar", "off", "--report", str(report_path)]
             command += [*args, "-r", str(requirements)]
             completed = self._run(command, stream=True)
             if completed.returncode != 0:
