@@ -8,15 +8,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
-
-import requests
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from dephash.cache import DigestCache, strongest_anchor
 from dephash.errors import IndexUnreachable, IntegrityError
 from dephash.index import NetworkSettings, describe_failure, local_path
 from dephash.models import DistFile
 from dephash.redact import redact
+
+if TYPE_CHECKING:
+    import requests  # imported where used, as in dephash.index
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ class Hasher:
             except OSError as exc:
                 raise IndexUnreachable(f"cannot read {path.name}: {exc.strerror}") from None
             return
+        import requests
+
         location = redact(file.url)
         try:
             with self.session.get(file.url, stream=True, timeout=self.network.timeout) as response:

@@ -48,20 +48,19 @@ Select = Callable[[list[DistFile], str], list[DistFile]]
 class EarlyWork:
     """Index pages and digests, asked for as soon as pip's output names them.
 
+    ``connect`` makes the index client and the hasher; it runs at once, on a worker.
+
     Pages are fetched on one pool and digests computed on another (both of
     ``jobs`` workers), so that downloads never hold up the page fetches.
     """
 
     def __init__(
         self,
-        client: IndexClient,
-        hasher: Hasher,
+        connect: Callable[[], tuple[IndexClient, Hasher]],
         select: Select,
         jobs: int,
         settings: Callable[[], IndexSettings],
     ) -> None:
-        self.client = client
-        self.hasher = hasher
         self.select = select
         self._settings_source = settings
         self._settings: IndexSettings | None = None
@@ -75,6 +74,18 @@ class EarlyWork:
         self._speculated: dict[str, list[DistFile]] = defaultdict(list)
         self._page_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-page")
         self._digest_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-hash")
+        # First on the page workers, so that what it imports loads while pip starts.
+        self._connection = self._page_pool.submit(connect)
+
+    @property
+    def client(self) -> IndexClient:
+        """The index client ``connect`` made (waits for it; raises what it raised)."""
+        return self._connection.result()[0]
+
+    @property
+    def hasher(self) -> Hasher:
+        """The hasher ``connect`` made (waits for it; raises what it raised)."""
+        return self._connection.result()[1]
 
     def settings(self) -> IndexSettings:
         """The index settings (asked of the source once); pending page fetches start."""
@@ -200,6 +211,7 @@ class EarlyWork:
 
     def close(self) -> None:
         """Stop downloads in progress, drop queued work, and wait for the workers."""
-        self.hasher.stop()
         self._page_pool.shutdown(wait=True, cancel_futures=True)
+        if self._connection.exception() is None:
+            self.hasher.stop()
         self._digest_pool.shutdown(wait=True, cancel_futures=True)

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import requests
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -40,6 +40,9 @@ from dephash.pip import PipRunner, index_arguments, settings_for
 from dephash.redact import redact
 from dephash.render import render
 from dephash.reqfile import RequirementLine, RequirementsFile, display_path, parse_requirements
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -101,23 +104,24 @@ def generate(
         parsed = parse_requirements(options.input, display=shown_input)
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options)
-    owned_session = session is None
-    session = session or make_session(network)
     released: list[str] = []
-    client = IndexClient(session, network)
-    hasher = Hasher(
-        options.algorithm,
-        session,
-        network,
-        cache=DigestCache(Path(options.cache_dir)) if options.cache_dir else None,
-        progress=progress,
-    )
+    opened: list[requests.Session] = []
+
+    def connect() -> tuple[IndexClient, Hasher]:
+        used = session
+        if used is None:
+            used = make_session(network)
+            opened.append(used)
+        cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
+        hasher = Hasher(options.algorithm, used, network, cache=cache, progress=progress)
+        return IndexClient(used, network), hasher
+
     side = ThreadPoolExecutor(max_workers=1)
-    # pip's configuration (which indexes to read) is asked while pip already resolves.
+    # pip's configuration (which indexes to read) is asked while pip already resolves,
+    # and the HTTP session is made (requests imported) on a worker meanwhile.
     config = side.submit(runner.config)
     early = EarlyWork(
-        client,
-        hasher,
+        connect,
         options.targets.select,
         options.jobs,
         settings=lambda: settings_for(config.result(), options, parsed.index_options),
@@ -139,7 +143,7 @@ def generate(
                     runner, requirements_path, keep, arguments, options.python
                 )
             except ResolutionError as exc:
-                _blame_unreachable_index(exc, early.settings(), client)
+                _blame_unreachable_index(exc, early.settings(), early.client)
                 raise
         settings = early.settings()
         if not resolution.packages:
@@ -149,8 +153,8 @@ def generate(
     finally:
         side.shutdown(wait=True)  # first: its callback may still start early work
         early.close()
-        if owned_session:
-            session.close()
+        for made in opened:
+            made.close()
     via = via_annotations(resolution, parsed)
     pins = tuple(
         Pin(

@@ -6,15 +6,13 @@ import functools
 import json
 import logging
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -23,13 +21,16 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 from packaging.version import InvalidVersion, Version
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from dephash import __version__
 from dephash.errors import IndexUnreachable
 from dephash.models import DistFile, ProjectPage
 from dephash.redact import redact
+
+if TYPE_CHECKING:
+    # Imported where used: requests and urllib3 take a tenth of a second to import, and
+    # gen starts pip first (their import then overlaps pip's start-up).
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ class NetworkSettings:
 
 def make_session(settings: NetworkSettings | None = None) -> requests.Session:
     """A pooled session whose adapter retries connection errors, 429 and 5xx."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
     settings = settings or NetworkSettings()
     retry = Retry(
         total=settings.retries,
@@ -262,6 +267,8 @@ def _is_version(wanted: Version, filename: str) -> bool:
 
 
 def local_path(url: str) -> Path:
+    import urllib.request  # http.client, ssl and email come with it: only when needed
+
     return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
 
 
@@ -347,6 +354,8 @@ class IndexClient:
         return []
 
     def _get(self, url: str, **kwargs: Any) -> requests.Response:
+        import requests
+
         try:
             return self.session.get(url, timeout=self.network.timeout, **kwargs)
         except requests.RequestException as exc:

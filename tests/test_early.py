@@ -44,8 +44,7 @@ class Early:
         session = make_session(FAST)
         self.index = json_index
         self.work = EarlyWork(
-            IndexClient(session, FAST),
-            Hasher("sha512", session, FAST),
+            lambda: (IndexClient(session, FAST), Hasher("sha512", session, FAST)),
             Targets().select,
             jobs,
             settings=self.settings,
@@ -174,3 +173,13 @@ def test_settings_that_fail_stop_early_work_but_fail_when_asked(early: Early) ->
     early.work.on_pip_output("  Downloading anything-1.0-py3-none-any.whl.metadata (1 kB)\n")
     with pytest.raises(PipError, match="broken"):
         early.work.settings()
+
+
+def test_a_failure_to_connect_is_raised_where_the_client_is_needed() -> None:
+    def connect() -> tuple[IndexClient, Hasher]:
+        raise OSError("no network stack")
+
+    work = EarlyWork(connect, Targets().select, 2, settings=IndexSettings)
+    work.close()
+    with pytest.raises(OSError, match="no network stack"):
+        assert work.client
