@@ -84,10 +84,16 @@ class TerminalProgress:
         self.clock = clock
         self.lock = threading.Lock()
         self.files: int | None = None  # unknown until pip has resolved
+        self.projects = 0
         self.done = 0
         self.bytes = 0
         self.drawn_at: float | None = None
         self.width = 0
+
+    def resolving(self, projects: int) -> None:
+        with self.lock:
+            self.projects = projects
+            self._draw(force=False)
 
     def start(self, files: int, total_bytes: int | None) -> None:
         # Bytes downloaded ahead, while pip resolved, still count.
@@ -118,7 +124,7 @@ class TerminalProgress:
         self.drawn_at = now
         megabytes = f"{self.bytes / 1_000_000:.1f} MB downloaded"
         if self.files is None:
-            line = f"dephash: pip is resolving; {megabytes} ahead"
+            line = f"dephash: pip is resolving: {self.projects} projects; {megabytes} ahead"
         else:
             line = f"dephash: hashing {self.done}/{self.files} files, {megabytes}"
         # Padded to cover a longer line drawn before.

@@ -39,7 +39,9 @@ class Digest:
 
 
 class Progress(Protocol):
-    """Receives progress while files are hashed (called from worker threads)."""
+    """Receives progress while pip resolves and files are hashed (from worker threads too)."""
+
+    def resolving(self, projects: int) -> None: ...
 
     def start(self, files: int, total_bytes: int | None) -> None: ...
 
@@ -52,6 +54,9 @@ class Progress(Protocol):
 
 class NoProgress:
     """The progress that shows nothing."""
+
+    def resolving(self, projects: int) -> None:
+        """Nothing to show."""
 
     def start(self, files: int, total_bytes: int | None) -> None:
         """Nothing to show."""

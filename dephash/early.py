@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from packaging.utils import canonicalize_name
 
-from dephash.digests import Digest, Hasher
+from dephash.digests import Digest, Hasher, NoProgress, Progress
 from dephash.errors import DephashError
 from dephash.index import (
     IndexClient,
@@ -60,13 +60,16 @@ class EarlyWork:
         select: Select,
         jobs: int,
         settings: Callable[[], IndexSettings],
+        progress: Progress | None = None,
     ) -> None:
         self.select = select
+        self.progress = progress or NoProgress()
         self._settings_source = settings
         self._settings: IndexSettings | None = None
         self._lock = threading.Lock()
         self._settings_lock = threading.RLock()
         self._pending: list[str] = []
+        self._collected: set[str] = set()
         self._pages: dict[str, Future[Pages]] = {}
         self._digests: dict[DistFile, Future[Digest]] = {}
         self._listings: dict[tuple[str, str], Future[list[DistFile]]] = {}
@@ -107,6 +110,7 @@ class EarlyWork:
 
     def want_page(self, name: str) -> None:
         """Fetch ``name``'s pages once the settings are known (now, if they are)."""
+        self._collected.add(canonicalize_name(name))
         with self._settings_lock:
             if self._settings is None:
                 self._pending.append(name)
@@ -133,6 +137,7 @@ class EarlyWork:
             collecting = _COLLECTING.match(line)
             if collecting:
                 self.want_page(collecting.group(1))
+                self.progress.resolving(len(self._collected))
                 return
             candidate = _CANDIDATE.match(line)
             parsed = file_version(candidate.group(1)) if candidate else None

@@ -125,6 +125,7 @@ def generate(
         options.targets.select,
         options.jobs,
         settings=lambda: settings_for(config.result(), options, parsed.index_options),
+        progress=progress,
     )
     # The pages of the projects the input names are fetched once pip's configuration is read.
     config.add_done_callback(lambda done: None if done.exception() else early.start())

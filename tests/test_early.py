@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dephash.digests import Hasher
+from dephash.digests import Hasher, NoProgress
 from dephash.early import EarlyWork
 from dephash.errors import PipError
 from dephash.index import IndexClient, NetworkSettings, make_session
@@ -35,11 +35,22 @@ def published(json_index: JsonIndex, project: str, *paths: Path) -> list[DistFil
     ]
 
 
+class Recorded(NoProgress):
+    """Progress that remembers what pip's resolution reported."""
+
+    def __init__(self) -> None:
+        self.projects: list[int] = []
+
+    def resolving(self, projects: int) -> None:
+        self.projects.append(projects)
+
+
 class Early:
     """An EarlyWork on the test index, and the settings it was asked for."""
 
     def __init__(self, json_index: JsonIndex, jobs: int = 4) -> None:
         self.asked = 0
+        self.progress = Recorded()
         self.failure: Exception | None = None
         session = make_session(FAST)
         self.index = json_index
@@ -48,6 +59,7 @@ class Early:
             Targets().select,
             jobs,
             settings=self.settings,
+            progress=self.progress,
         )
 
     def settings(self) -> IndexSettings:
@@ -82,6 +94,8 @@ def test_a_candidate_pip_fetches_is_hashed_ahead_and_not_twice(
     assert early.asked == 1
     wait_until(lambda: json_index.count("/simple/ahead/") == 1)
     early.work.on_pip_output("Collecting Ahead (from -r in.txt (line 1))\n")
+    early.work.on_pip_output("Collecting other (from ahead)\n")
+    assert early.progress.projects == [1, 2]  # projects pip has named, counted once
     early.work.on_pip_output("  Downloading ahead-1.0-py3-none-any.whl.metadata (1 kB)\n")
     early.work.on_pip_output("  Downloading ahead-1.0-py3-none-any.whl (1 kB)\n")
     wait_until(lambda: all(early.fetched(item) == 1 for item in files))

@@ -45,18 +45,20 @@ def test_bytes_downloaded_while_pip_resolves_are_shown_and_kept() -> None:
     now = [0.0]
     stream = Terminal()
     progress = TerminalProgress(stream, clock=lambda: now[0])
-    progress.advance(2_000_000)
+    progress.resolving(3)
+    progress.advance(2_000_000)  # too soon: not drawn
     progress.start(files=2, total_bytes=None)
     now[0] = 0.2
     progress.file_done()
     progress.finish()
-    ahead = "dephash: pip is resolving; 2.0 MB downloaded ahead"
+    ahead = "dephash: pip is resolving: 3 projects; 0.0 MB downloaded ahead"
     hashing = "dephash: hashing 1/2 files, 2.0 MB downloaded"
     assert stream.getvalue() == f"\r{ahead}\r{hashing.ljust(len(ahead))}\r{hashing}\n"
 
 
 def test_no_progress_accepts_everything_silently() -> None:
     progress = NoProgress()
+    progress.resolving(1)
     progress.start(1, 10)
     progress.advance(10)
     progress.file_done()
