@@ -197,10 +197,7 @@ def parse_page(raw: RawPage, version: str | None = None) -> ProjectPage:
     wanted = None if version is None else functools.partial(_is_version, Version(version))
     if raw.content_type != JSON_TYPE:
         return ProjectPage(tuple(parse_html(raw.text, raw.url, wanted)))
-    try:
-        data = json.loads(raw.text)
-    except ValueError as exc:
-        raise IndexUnreachable(f"index page {redact(raw.url)} is not valid JSON: {exc}") from None
+    data = _page_json(raw)
     return ProjectPage(tuple(parse_json(data, raw.url, wanted)), parse_json_versions(data))
 
 
@@ -240,10 +237,7 @@ def parse_page_by_version(raw: RawPage) -> VersionedPage:
     """A fetched page grouped by version; a JSON page's files are parsed per version, later."""
     if raw.content_type != JSON_TYPE:
         return group_by_version(parse_html(raw.text, raw.url))
-    try:
-        data = json.loads(raw.text)
-    except ValueError as exc:
-        raise IndexUnreachable(f"index page {redact(raw.url)} is not valid JSON: {exc}") from None
+    data = _page_json(raw)
     entries: dict[Version, list[Any]] = defaultdict(list)
     for entry in data.get("files", []):
         version = _split_version(entry["filename"])
@@ -262,8 +256,14 @@ def _split_version(filename: str) -> Version | None:
 
 
 def _is_version(wanted: Version, filename: str) -> bool:
-    text = _version_text(filename)
-    return text is not None and _version(text) == wanted
+    return _split_version(filename) == wanted
+
+
+def _page_json(raw: RawPage) -> Any:
+    try:
+        return json.loads(raw.text)
+    except ValueError as exc:
+        raise IndexUnreachable(f"index page {redact(raw.url)} is not valid JSON: {exc}") from None
 
 
 def local_path(url: str) -> Path:

@@ -15,7 +15,7 @@ import platform
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.allowlist import matching_entry, same_version
+from dephash.digests import gather
 from dephash.errors import InputError
 from dephash.index import (
     IndexClient,
@@ -357,7 +358,8 @@ def fetch_pages(
                 fetch = started.pop((url, name), None)
                 fetches.append(fetch or pool.submit(client.versioned_page, url, name))
             reads = [pool.submit(_links_page, client, location) for location in chosen.find_links]
-            _raise_first_failure([*fetches, *reads])
+            pages_and_links: list[Future[Any]] = [*fetches, *reads]
+            gather(pages_and_links)
         finally:
             # Pages of indexes the settings dropped, and work left after a failure.
             pending: list[Future[Any]] = [*started.values(), *fetches, *reads]
@@ -379,14 +381,6 @@ def fetch_pages(
         name: [*pages[name], *grouped_links] if pages[name] or name in named_in_links else None
         for name in names
     }
-
-
-def _raise_first_failure(futures: Sequence[Future[Any]]) -> None:
-    """Wait for every future; on a failure, raise the first failed one's error (in order)."""
-    done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-    for future in futures:
-        if future in done and (error := future.exception()) is not None:
-            raise error
 
 
 def _links_page(client: IndexClient, location: str) -> ProjectPage:
