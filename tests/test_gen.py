@@ -14,6 +14,7 @@ from dephash.errors import ExitCode
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
+from tests.support.pinned import install_with_hashes, pinned
 from tests.support.pypiserver import PyPIServer, publish_to
 
 LINUX = "cp311-cp311-manylinux_2_17_x86_64"
@@ -49,18 +50,6 @@ def world(pypiserver: PyPIServer) -> World:
 
 def hashes(paths: list[Path], algorithm: str = "sha512") -> list[str]:
     return sorted(f"{algorithm}:{sha(path, algorithm)}" for path in paths)
-
-
-def pinned(text: str) -> dict[str, tuple[str, list[str]]]:
-    """name -> (version, sorted hashes), read back from a rendered file."""
-    pins: dict[str, tuple[str, list[str]]] = {}
-    for block in text.replace("\\\n", " ").splitlines():
-        words = block.split()
-        if not words or words[0].startswith("#"):
-            continue
-        name, version = words[0].split("==")
-        pins[name] = (version, sorted(w.removeprefix("--hash=") for w in words[1:]))
-    return pins
 
 
 def test_every_file_of_every_pin_is_hashed_with_sha512(world: World, workdir: Path) -> None:
@@ -124,28 +113,7 @@ def test_the_generated_file_installs_with_require_hashes(
 ) -> None:
     (workdir / "in.txt").write_text("gen-top\n")
     assert run("gen", "-i", world.index, "-o", "prod.txt", "in.txt").exit_code == 0
-    venv = workdir / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    installed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(venv / "bin" / "python"),
-            "install",
-            "--require-hashes",
-            "--no-deps",
-            "-i",
-            world.index,
-            "-r",
-            "prod.txt",
-        ],
-        capture_output=True,
-        text=True,
-        env=isolated_pip,
-        check=False,
-    )
+    installed = install_with_hashes(workdir / "venv", world.index, "prod.txt", isolated_pip)
     assert installed.returncode == 0, installed.stderr
     assert "Successfully installed gen-dep-2.0 gen-top-1.0" in installed.stdout
 

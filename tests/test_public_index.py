@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from packaging.version import Version
 
 from dephash.cli import main
 from dephash.index import JSON_TYPE
+from tests.support.pinned import install_with_hashes, pinned
 
 PYPI = "https://pypi.org/simple/"
 pytestmark = pytest.mark.network
@@ -45,36 +44,9 @@ def test_sha512_hashes_are_those_of_the_served_files_and_install(
     (tmp_path / "in.txt").write_text("six\nidna\n")
     result = CliRunner().invoke(main, ["gen", "-i", PYPI, "-o", "prod.txt", "in.txt"])
     assert result.exit_code == 0, result.output
-    blocks = (tmp_path / "prod.txt").read_text().replace("\\\n", " ").splitlines()
-    pins = {
-        words[0]: {w.removeprefix("--hash=") for w in words[1:]}
-        for words in (block.split() for block in blocks)
-        if words and not words[0].startswith("#")
-    }
-    assert {requirement.split("==")[0] for requirement in pins} == {"six", "idna"}
-    for requirement, hashes in pins.items():
-        name, version = requirement.split("==")
-        assert hashes == served_sha512(name, version)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    installed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(venv / "bin" / "python"),
-            "install",
-            "--require-hashes",
-            "--no-deps",
-            "-i",
-            PYPI,
-            "-r",
-            "prod.txt",
-        ],
-        capture_output=True,
-        text=True,
-        env=isolated_pip,
-        check=False,
-    )
+    pins = pinned((tmp_path / "prod.txt").read_text())
+    assert set(pins) == {"six", "idna"}
+    for name, (version, hashes) in pins.items():
+        assert set(hashes) == served_sha512(name, version)
+    installed = install_with_hashes(tmp_path / "venv", PYPI, "prod.txt", isolated_pip)
     assert installed.returncode == 0, installed.stderr
