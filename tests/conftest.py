@@ -10,8 +10,9 @@ internet.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,30 +80,7 @@ def publish(pypiserver: PyPIServer) -> Publish:
     ValueError.  Nothing is ever removed from the server.
     """
 
-    def _publish(
-        name: str,
-        version: str,
-        *,
-        requires: Sequence[str] = (),
-        requires_python: str | None = None,
-        tags: Sequence[str] = ("py3-none-any",),
-        sdist: bool = True,
-        extras: Mapping[str, Sequence[str]] | None = None,
-        payload: str = "",
-    ) -> list[Path]:
-        return publish_to(
-            pypiserver,
-            name,
-            version,
-            requires=requires,
-            requires_python=requires_python,
-            tags=tags,
-            sdist=sdist,
-            extras=extras,
-            payload=payload,
-        )
-
-    return _publish
+    return functools.partial(publish_to, pypiserver)
 
 
 @pytest.fixture
