@@ -11,6 +11,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +100,12 @@ def check(
 
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
-    runner.version()
     file_options = [*pinned.index_options, *(source.index_options if source else ())]
-    settings = settings_for(runner.config(), options, file_options)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # pip's version and its configuration are asked at once: two interpreter start-ups.
+        config = side.submit(runner.config)
+        runner.version()
+        settings = settings_for(config.result(), options, file_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
     owned_session = session is None
     session = session or make_session(network)
