@@ -11,19 +11,38 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from dephash.diff import same_version
 from dephash.errors import InputError
-from dephash.models import AllowEntry
-from dephash.reqfile import display_path, read_text
+from dephash.files import display_path, read_text
 
 # PEP 508 project names.
 NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _ENTRY = re.compile(rf"(?P<name>{NAME})(?:\s*==\s*(?P<version>\S+))?")
 _COMMENT = re.compile(r"(?:^|\s)#(?P<reason>.*)$")
 EXPECTED = "expected NAME or NAME==VERSION, optionally followed by '# reason'"
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One allowlist entry: a package (any version) or exactly ``name==version``.
+
+    ``where`` says where it was written (``allow.txt:3``, or ``--ignore``).
+    """
+
+    name: str
+    version: str | None = None
+    reason: str = ""
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        """The entry as written in an allowlist: ``name`` or ``name==version``."""
+        return self.name if self.version is None else f"{self.name}=={self.version}"
 
 
 def allowlist_lines(text: str) -> Iterator[tuple[int, str, str, str]]:
@@ -99,11 +118,3 @@ def matching_entry(entries: Sequence[AllowEntry], name: str, version: str) -> Al
         if entry.name == wanted and (entry.version is None or same_version(entry.version, version)):
             return entry
     return None
-
-
-def same_version(left: str, right: str) -> bool:
-    """Whether two version strings name the same version (PEP 440 normalised)."""
-    try:
-        return Version(left) == Version(right)
-    except InvalidVersion:
-        return left == right

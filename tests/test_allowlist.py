@@ -10,15 +10,15 @@ from hypothesis import strategies as st
 
 from dephash.allowlist import (
     NAME,
+    AllowEntry,
     format_entry,
     ignore_entries,
     matching_entry,
     parse_allowlist,
     read_allowlist,
-    same_version,
 )
+from dephash.diff import same_version
 from dephash.errors import ExitCode, InputError
-from dephash.models import AllowEntry
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dephash.cache import DigestCache, default_cache_dir, strongest_anchor
-from dephash.digests import Hasher
-from dephash.index import NetworkSettings, make_session
-from dephash.models import DistFile
+from dephash.hashing.cache import DigestCache, default_cache_dir, strongest_anchor
+from dephash.hashing.hasher import Hasher
+from dephash.http import NetworkSettings, make_session
+from dephash.model import DistFile
 from tests.support.builder import make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 

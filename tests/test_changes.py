@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dephash.changes import Changes, HashChange, VersionChange, compare, summary, warnings
-from dephash.models import Pin
-from dephash.reqfile import RequirementLine
+from dephash.diff import Changes, HashChange, VersionChange, compare, summary, warnings
+from dephash.inputs.reqfile import RequirementLine
+from tests.support.locks import locked as Pin
 
 
 def line(name: str, version: str, *hashes: str, constraint: bool = False) -> RequirementLine:

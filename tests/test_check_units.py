@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from dephash.check import _marker_holds, _same, check, hash_problem, satisfies
-from dephash.index import make_session
-from dephash.models import CheckOptions, CheckResult, Drift, Finding, FindingKind, Severity
-from dephash.report import check_text, summary
+from dephash.check import check
+from dephash.check.completeness import hash_problem
+from dephash.check.model import CheckOptions, CheckResult, Drift, Finding, FindingKind, Severity
+from dephash.check.report import check_text, summary
+from dephash.check.sync import satisfies
+from dephash.diff import same_requirement as _same
+from dephash.http import make_session
+from dephash.markers import applies as _marker_holds
+from dephash.options import IndexOptions
 from tests.support.builder import make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 
@@ -80,7 +85,9 @@ def test_the_library_api_uses_a_session_it_is_given(json_index: JsonIndex, tmp_p
     pinned = tmp_path / "prod.txt"
     pinned.write_text(f"api-pkg==1.0 --hash=sha512:{sha(wheel, 'sha512')}\n")
     with make_session() as session:
-        result = check(CheckOptions(str(pinned), index_url=json_index.url), session=session)
+        result = check(
+            CheckOptions(str(pinned), index=IndexOptions(json_index.url)), session=session
+        )
         assert session.get(json_index.url).status_code == 200  # still open
     assert result == CheckResult(
         file="prod.txt",

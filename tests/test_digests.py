@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dephash.digests import Hasher, Stopped, run_parallel
 from dephash.errors import IndexUnreachable, IntegrityError
-from dephash.index import NetworkSettings, make_session
-from dephash.models import DistFile
+from dephash.hashing.hasher import Hasher, Stopped
+from dephash.http import NetworkSettings, make_session
+from dephash.model import DistFile
+from dephash.pools import run_parallel
 from tests.support.builder import make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 

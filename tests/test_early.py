@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from dephash.digests import Hasher, NoProgress
-from dephash.early import EarlyWork
 from dephash.errors import PipError
-from dephash.index import IndexClient, NetworkSettings, make_session
-from dephash.models import DistFile, IndexSettings
-from dephash.targets import Targets
+from dephash.hashing.early import EarlyWork
+from dephash.hashing.hasher import Hasher
+from dephash.hashing.progress import NoProgress
+from dephash.http import NetworkSettings, make_session
+from dephash.index.client import IndexClient
+from dephash.model import DistFile, IndexSettings
+from dephash.wheeltags import FileFilter
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 
@@ -56,7 +58,7 @@ class Early:
         self.index = json_index
         self.work = EarlyWork(
             lambda: (IndexClient(session, FAST), Hasher("sha512", session, FAST)),
-            Targets().select,
+            FileFilter().select,
             jobs,
             settings=self.settings,
             progress=self.progress,
@@ -193,7 +195,7 @@ def test_a_failure_to_connect_is_raised_where_the_client_is_needed() -> None:
     def connect() -> tuple[IndexClient, Hasher]:
         raise OSError("no network stack")
 
-    work = EarlyWork(connect, Targets().select, 2, settings=IndexSettings)
+    work = EarlyWork(connect, FileFilter().select, 2, settings=IndexSettings)
     work.close()
     with pytest.raises(OSError, match="no network stack"):
         assert work.client

@@ -9,9 +9,13 @@ import pytest
 import requests
 
 from dephash.errors import EnvironmentFailure
-from dephash.gen import _with_chosen_file, generate, reproduce_command, via_annotations
-from dephash.models import DistFile, GenOptions, Resolution, ResolvedPackage
-from dephash.reqfile import RequirementLine, RequirementsFile
+from dephash.formats import FORMATS
+from dephash.gen import GenOptions, generate, reproduce_command
+from dephash.hashing.collect import _with_chosen_file
+from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.model import DistFile, Environment, Resolution, ResolvedPackage
+from dephash.options import IndexOptions, ResolverOptions
+from dephash.resolve.graph import via_annotations
 from tests.support.builder import make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 
@@ -32,7 +36,7 @@ def test_extras_propagate_through_the_graph() -> None:
             package("native"),
             package("winonly"),
         ),
-        ENVIRONMENT,
+        Environment(ENVIRONMENT),
     )
     parsed = RequirementsFile(
         requirements=[
@@ -45,6 +49,8 @@ def test_extras_propagate_through_the_graph() -> None:
         "app": ("-r in.txt",),
         "lib": ("app",),
         "fast": ("lib",),
+        # The one marker policy: a marker that cannot be decided holds (dephash.markers).
+        "native": ("fast",),
     }
 
 
@@ -84,11 +90,12 @@ def test_the_reproduce_command_has_no_secrets_and_no_absolute_paths(
     options = GenOptions(
         input=str(tmp_path / "req" / "in.txt"),
         algorithm="sha384",
-        index_url="https://user:pw@private.example.org/simple",
-        extra_index_urls=("https://token@extra.example.org/simple",),
-        find_links=("https://links.example.org/", str(tmp_path / "wheels")),
-        pre=True,
-        no_binary=(":all:",),
+        index=IndexOptions(
+            index_url="https://user:pw@private.example.org/simple",
+            extra_index_urls=("https://token@extra.example.org/simple",),
+            find_links=("https://links.example.org/", str(tmp_path / "wheels")),
+        ),
+        resolver=ResolverOptions(pre=True, no_binary=(":all:",)),
         output="/elsewhere/prod.txt",
     )
     assert reproduce_command(options) == (
@@ -112,13 +119,16 @@ def test_generate_is_a_library_call_with_an_injected_session(
     session = requests.Session()
     caplog.set_level(logging.DEBUG, logger="dephash")
     result = generate(
-        GenOptions(input="in.txt", index_url=json_index.url, extra_index_urls=(json_index.url,)),
+        GenOptions(
+            input="in.txt",
+            index=IndexOptions(index_url=json_index.url, extra_index_urls=(json_index.url,)),
+        ),
         session=session,
     )
-    assert [(pin.name, pin.hashes) for pin in result.pins] == [
+    assert [(pin.name, pin.hashes("sha512")) for pin in result.lock.packages] == [
         ("lib-call", (f"sha512:{sha(wheel, 'sha512')}",))
     ]
-    assert result.text.endswith("    # via -r in.txt\n")
+    assert FORMATS["requirements"].render(result.lock).endswith("    # via -r in.txt\n")
     # Listed twice, fetched twice: once by pip for its metadata, once by dephash to hash it.
     assert json_index.count(f"/files/{wheel.name}") == 2
     session.get(json_index.url)  # the caller's session is still open

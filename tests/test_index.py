@@ -10,21 +10,20 @@ import pytest
 import requests
 from packaging.version import Version
 
+from dephash.distributions import file_version
 from dephash.errors import IndexUnreachable
-from dephash.index import (
+from dephash.http import NetworkSettings, make_session
+from dephash.index.client import IndexClient
+from dephash.index.files import files_for_version
+from dephash.index.pages import (
     JSON_TYPE,
-    IndexClient,
-    NetworkSettings,
     RawPage,
-    file_version,
-    files_for_version,
-    make_session,
     parse_html,
     parse_json,
     parse_page,
     parse_page_by_version,
 )
-from dephash.models import DistFile
+from dephash.model import DistFile
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer

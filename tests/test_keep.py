@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import ResolutionError
-from dephash.keep import ROUNDS, conflicting_pins, resolve_keeping
-from dephash.pip import PipRunner
+from dephash.resolve import PipResolver, ResolveRequest
+from dephash.resolve.keep import ROUNDS, conflicting_pins, resolve_keeping
+from dephash.resolve.pip import PipRunner
 from tests.support.pypiserver import PyPIServer, publish_to
 
 
@@ -26,9 +27,8 @@ def index(pypiserver: PyPIServer) -> str:
 def versions(
     path: Path, index: str, pins: dict[str, str], rounds: int = ROUNDS
 ) -> tuple[dict[str, str], list[str]]:
-    resolution, released = resolve_keeping(
-        PipRunner(), path, pins, ["--index-url", index], rounds=rounds
-    )
+    request = ResolveRequest(("-r", str(path)), ("--index-url", index))
+    resolution, released = resolve_keeping(PipResolver(PipRunner()), request, pins, rounds=rounds)
     return {p.name: p.version for p in resolution.packages}, released
 
 

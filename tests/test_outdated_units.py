@@ -10,10 +10,16 @@ import pytest
 from packaging.version import Version
 
 from dephash.errors import PipError
-from dephash.index import NetworkSettings, make_session, parse_json_versions
-from dephash.models import DistFile, OutdatedOptions, ProjectPage, TargetKind
-from dephash.outdated import check_outdated, latest_release, python_allows, target_python
-from dephash.pip import PipRunner, index_failures, parse_outdated
+from dephash.http import NetworkSettings, make_session
+from dephash.index.pages import ProjectPage, parse_json_versions
+from dephash.model import DistFile
+from dephash.options import IndexOptions
+from dephash.outdated import check_outdated
+from dephash.outdated import requested_python as target_python
+from dephash.outdated.model import OutdatedOptions, PathKind
+from dephash.outdated.releases import latest_release, python_allows
+from dephash.outdated.virtualenv import parse_outdated
+from dephash.resolve.pip import PipRunner, index_failures
 from tests.support.builder import make_wheel
 from tests.support.jsonindex import JsonIndex
 
@@ -165,9 +171,10 @@ def test_the_library_api_with_a_session_and_index_options(tmp_path: Path) -> Non
         (tmp_path / "r.txt").write_text("units-a==1.0\n")
         session = make_session(NetworkSettings(retries=0))
         report = check_outdated(
-            OutdatedOptions(path=str(tmp_path / "r.txt"), index_url=index.url), session=session
+            OutdatedOptions(path=str(tmp_path / "r.txt"), index=IndexOptions(index.url)),
+            session=session,
         )
-        assert report.kind is TargetKind.REQUIREMENTS
+        assert report.kind is PathKind.REQUIREMENTS
         assert report.outdated == ()
         # The session is still open: the caller owns it.
         assert session.get(index.url, timeout=5).status_code == 200
@@ -175,14 +182,18 @@ def test_the_library_api_with_a_session_and_index_options(tmp_path: Path) -> Non
         report = check_outdated(
             OutdatedOptions(
                 path=str(venv),
-                index_url=index.url,
-                extra_index_urls=(index.url,),
-                find_links=(str(links),),
+                index=IndexOptions(
+                    index_url=index.url,
+                    extra_index_urls=(index.url,),
+                    find_links=(str(links),),
+                ),
             )
         )
-        assert report.kind is TargetKind.VIRTUALENV
+        assert report.kind is PathKind.VIRTUALENV
         assert [(p.name, p.latest) for p in report.outdated] == [("units-a", "2.0")]
         report = check_outdated(
-            OutdatedOptions(path=str(venv), no_index=True, find_links=(str(links),))
+            OutdatedOptions(
+                path=str(venv), index=IndexOptions(no_index=True, find_links=(str(links),))
+            )
         )
         assert [(p.name, p.latest) for p in report.outdated] == [("units-a", "2.0")]

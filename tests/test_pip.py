@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import InputError, PipError, ResolutionError
-from dephash.pip import PYPI_SIMPLE, PipRunner, _classify_failure, index_settings, parse_report
+from dephash.resolve.pip import PipRunner, _classify_failure, parse_report
+from dephash.resolve.settings import PYPI_SIMPLE, index_settings
 from tests.support.builder import make_wheel
 
 
@@ -47,7 +48,7 @@ def test_resolving_with_an_old_pip_is_refused(
     path = tmp_path / "in.txt"
     path.write_text(requirements.format(wheel=wheel))
     with pytest.raises(PipError, match=r"too old: dephash needs pip >= 25.3"):
-        PipRunner(python=old_pip_python).resolve(path, ["--no-index"])
+        PipRunner(python=old_pip_python).resolve(["--no-index", "-r", str(path)])
 
 
 def test_a_python_without_pip_is_refused(tmp_path: Path) -> None:
@@ -166,7 +167,7 @@ def test_report_is_read_into_frozen_data() -> None:
     assert package.requested is True
     assert package.requested_extras == ("x",)
     assert package.archive_hashes == (("sha256", "ab"),)
-    assert resolution.environment == (("python_version", "3.11"),)
+    assert resolution.environment.markers == (("python_version", "3.11"),)
 
 
 @pytest.mark.parametrize("bad", [{"version": "2", "install": []}, ["not", "a", "report"]])
@@ -218,4 +219,4 @@ def test_a_pip_that_writes_no_report_is_an_environment_failure(tmp_path: Path) -
     requirements = tmp_path / "in.txt"
     requirements.write_text("six\n")
     with pytest.raises(PipError, match="pip wrote no readable installation report"):
-        PipRunner(python=str(fake)).resolve(requirements)
+        PipRunner(python=str(fake)).resolve(["-r", str(requirements)])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from dephash.cli import TerminalProgress, make_progress
-from dephash.digests import NoProgress
+from dephash.cli.output import TerminalProgress, make_progress
+from dephash.hashing.progress import NoProgress
 
 
 class Terminal(io.StringIO):

@@ -12,7 +12,7 @@ from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
 from dephash.cli import main
-from dephash.index import JSON_TYPE
+from dephash.index.pages import JSON_TYPE
 from tests.support.pinned import install_with_hashes, pinned
 
 PYPI = "https://pypi.org/simple/"

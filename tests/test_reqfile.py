@@ -10,11 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dephash.errors import InputError
-from dephash.reqfile import (
-    display_path,
+from dephash.files import display_path, write_atomic
+from dephash.inputs.reqfile import (
     logical_lines,
     parse_requirements,
-    write_atomic,
 )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dephash.errors import InputError
-from dephash.models import DistFile
-from dephash.targets import Targets, expand_platform, parse_python_version, python_tags
+from dephash.markers import parse_python_version
+from dephash.model import DistFile
+from dephash.wheeltags import FileFilter, expand_platform, python_tags
 
 FILES = [
     "pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
@@ -24,17 +25,17 @@ FILES = [
 ]
 
 
-def select(targets: Targets, project: str = "pkg") -> list[str]:
+def select(targets: FileFilter, project: str = "pkg") -> list[str]:
     return [f.filename for f in targets.select([DistFile(name, name) for name in FILES], project)]
 
 
 def test_no_targets_keep_everything() -> None:
-    assert select(Targets()) == FILES
-    assert Targets().describe() == "every platform"
+    assert select(FileFilter()) == FILES
+    assert FileFilter().describe() == "every platform"
 
 
 def test_python_version_keeps_its_abi_abi3_and_pure_wheels() -> None:
-    assert select(Targets(python_versions=("3.12",))) == [
+    assert select(FileFilter(python_versions=("3.12",))) == [
         "pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl",
         "pkg-1.0-cp312-cp312-musllinux_1_1_x86_64.whl",
         "pkg-1.0-cp312-cp312-win_amd64.whl",
@@ -47,7 +48,7 @@ def test_python_version_keeps_its_abi_abi3_and_pure_wheels() -> None:
 
 
 def test_python_and_platform_together() -> None:
-    targets = Targets(("3.11", "3.12"), ("manylinux_2_28_x86_64",))
+    targets = FileFilter(("3.11", "3.12"), ("manylinux_2_28_x86_64",))
     assert select(targets) == [
         "pkg-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
         "pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl",
@@ -70,13 +71,13 @@ def test_python_and_platform_together() -> None:
 def test_only_binary_drops_sdists(
     only_binary: tuple[str, ...], project: str, keeps_sdist: bool
 ) -> None:
-    kept = select(Targets(platforms=("win_amd64",), only_binary=only_binary), project)
+    kept = select(FileFilter(platforms=("win_amd64",), only_binary=only_binary), project)
     assert ("pkg-1.0.tar.gz" in kept) is keeps_sdist
     assert "pkg-1.0-cp312-cp312-win_amd64.whl" in kept
 
 
 def test_only_binary_alone_filters_nothing() -> None:
-    assert select(Targets(only_binary=(":all:",))) == FILES
+    assert select(FileFilter(only_binary=(":all:",))) == FILES
 
 
 @pytest.mark.parametrize(

@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dephash.errors import IndexUnreachable, InputError
-from dephash.index import NetworkSettings, make_session
-from dephash.models import Vulnerability
-from dephash.vulns import (
+from dephash.check.model import Vulnerability
+from dephash.check.vulns import (
     VulnerabilityClient,
     api_base,
     is_allowed,
     parse_vulnerability,
     read_allowlist,
 )
+from dephash.errors import IndexUnreachable, InputError
+from dephash.http import NetworkSettings, make_session
 from tests.support.builder import make_wheel
 from tests.support.jsonindex import JsonIndex
 

@@ -1,0 +1,134 @@
+"""The ``check`` use case: can a pinned file be trusted? It returns findings, never prints.
+
+Five checks, in pipeline order: hash-checking completeness (offline), integrity
+of every hash against the files the index serves, yanked releases, drift
+against the input the file was generated from, and known vulnerabilities.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dephash.check import completeness, integrity, sync, vulnerabilities, yanked
+from dephash.check.lines import location_of, package_of, sort_findings
+from dephash.check.model import CheckOptions, CheckResult, Drift
+from dephash.check.releases import list_releases, pinned_releases
+from dephash.check.vulns import VulnerabilityClient, read_allowlist
+from dephash.errors import InputError
+from dephash.files import display_path
+from dephash.formats import FORMATS
+from dephash.hashing.cache import DigestCache
+from dephash.http import NetworkSettings, make_session
+from dephash.index.client import IndexClient
+from dephash.inputs import open_input
+from dephash.redact import redact
+from dephash.resolve import PipResolver, Resolver
+from dephash.resolve.pip import PipRunner
+from dephash.resolve.settings import settings_for
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger(__name__)
+
+
+def check(
+    options: CheckOptions,
+    *,
+    runner: PipRunner | None = None,
+    resolver: Resolver | None = None,
+    session: requests.Session | None = None,
+    network: NetworkSettings | None = None,
+) -> CheckResult:
+    """Check ``options.pinned``; every problem found is a :class:`Finding` of the result.
+
+    Errors that stop the check (an unreadable file, an unreachable index, pip
+    failing) are raised as :class:`~dephash.errors.DephashError`.
+    """
+    if options.offline and (options.input or options.vulns):
+        raise InputError("--offline checks only hash-checking completeness: drop --input/--vulns")
+    if options.allowlist and not options.vulns:
+        raise InputError("--allowlist applies to --vulns: add --vulns, or drop the allowlist")
+    shown = display_path(options.pinned)
+    pinned = FORMATS["requirements"].read(options.pinned)
+    source = open_input(options.input) if options.input else None
+    source_requirements = source.requirements() if source else None
+    allowlist = read_allowlist(options.allowlist) if options.allowlist else frozenset()
+    lines = [line for line in pinned.requirements if not line.constraint]
+    findings = completeness.completeness(lines)
+    pins = pinned_releases(lines)
+    hashes = sum(len(line.hashes) for line in lines)
+    if options.offline:
+        return CheckResult(
+            shown, None, (completeness.NAME,), len(lines), hashes, 0, sort_findings(findings)
+        )
+
+    runner = runner or PipRunner()
+    network = network or NetworkSettings(pool_size=options.jobs)
+    file_options = [
+        *pinned.index_options,
+        *(source_requirements.index_options if source_requirements else ()),
+    ]
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # pip's version and its configuration are asked at once: two interpreter start-ups.
+        config = side.submit(runner.config)
+        runner.version()
+        settings = settings_for(config.result(), options.index, file_options)
+    log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
+    owned_session = session is None
+    session = session or make_session(network)
+    checked = [completeness.NAME, integrity.NAME, yanked.NAME]
+    drift: tuple[Drift, ...] = ()
+    unavailable: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    try:
+        listings = list_releases(pins, settings, IndexClient(session, network), options.jobs)
+        checkable = [line for line in lines if completeness.well_formed_hashes(line)]
+        base = Path(options.pinned).parent
+        cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
+        findings += integrity.integrity(
+            checkable, listings, base, session, network, options.jobs, cache
+        )
+        findings += yanked.yanked(lines, listings)
+        if source is not None:
+            checked.append(sync.NAME)
+            sync_findings, drift = sync.in_sync(
+                options,
+                pinned,
+                source,
+                resolver or PipResolver(runner),
+                sync.resolution_arguments(options, pinned),
+            )
+            findings += sync_findings
+        if options.vulns:
+            checked.append(vulnerabilities.NAME)
+            client = VulnerabilityClient(session, network)
+            locations: dict[tuple[str, str], str] = {}
+            for line in lines:
+                if line.name and line.pinned_version:
+                    locations.setdefault((line.name, line.pinned_version), location_of(line))
+            vulnerable, unavailable, allowed = vulnerabilities.vulnerabilities(
+                pins, listings, locations, client, allowlist, options.jobs
+            )
+            findings += vulnerable
+            by_url = sorted({package_of(line) for line in lines if line.url and not line.problem})
+            unavailable += tuple(f"{name}: pinned by URL, no release to look up" for name in by_url)
+    finally:
+        if owned_session:
+            session.close()
+    files = len({item for listing in listings.values() for item in listing.files})
+    return CheckResult(
+        shown,
+        source.shown if source else None,
+        tuple(checked),
+        len(lines),
+        hashes,
+        files,
+        sort_findings(findings),
+        drift,
+        unavailable,
+        allowed,
+    )

@@ -1,0 +1,81 @@
+"""The files every index and find-links location serves for each pinned release."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dephash.distributions import url_filename
+from dephash.index.client import IndexClient
+from dephash.index.files import distinct_files, files_for_version
+from dephash.inputs.reqfile import RequirementLine
+from dephash.model import DistFile, IndexSettings
+from dephash.pools import run_parallel
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The files of one pinned release, and the indexes that list its project."""
+
+    files: tuple[DistFile, ...]
+    indexes: tuple[str, ...]
+
+
+def pinned_releases(lines: Sequence[RequirementLine]) -> list[tuple[str, str]]:
+    """Every distinct ``(name, version)`` pinned with ``==`` (not by URL)."""
+    releases: set[tuple[str, str]] = set()
+    for line in lines:
+        if line.name and line.pinned_version and not line.url:
+            releases.add((line.name, line.pinned_version))
+    return sorted(releases)
+
+
+def list_releases(
+    pins: Sequence[tuple[str, str]],
+    settings: IndexSettings,
+    client: IndexClient,
+    jobs: int,
+) -> dict[tuple[str, str], Listing]:
+    """Every file each index and find-links location serves for each pinned release."""
+    names = sorted({name for name, _ in pins})
+    pages = [(url, name) for name in names for url in settings.index_urls]
+    listings = run_parallel(lambda page: client.project_files(*page), pages, jobs)
+    link_files = [
+        item
+        for listing in run_parallel(client.find_links_files, settings.find_links, jobs)
+        for item in listing
+    ]
+    by_project: dict[str, list[DistFile]] = defaultdict(list)
+    indexes: dict[str, list[str]] = defaultdict(list)
+    for (url, name), listing in zip(pages, listings, strict=True):
+        if listing is not None:
+            by_project[name].extend(listing)
+            indexes[name].append(url)
+    return {
+        (name, version): Listing(
+            tuple(
+                sorted(
+                    distinct_files(
+                        files_for_version([*by_project[name], *link_files], name, version)
+                    ),
+                    key=lambda item: (item.filename, item.url),
+                )
+            ),
+            tuple(indexes[name]),
+        )
+        for name, version in pins
+    }
+
+
+def line_files(
+    line: RequirementLine, listings: Mapping[tuple[str, str], Listing], base: Path
+) -> tuple[DistFile, ...]:
+    if line.url:
+        url = line.url.split("#", 1)[0]
+        if "://" not in url and not url.startswith("file:"):
+            # A local archive, relative to the pinned file as pip reads it.
+            url = (base / url).resolve().as_uri()
+        return (DistFile(url_filename(url), url),)
+    return listings[(str(line.name), str(line.pinned_version))].files

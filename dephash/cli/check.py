@@ -1,0 +1,147 @@
+"""``dephash check``: the audit of a pinned file, as a report and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import click
+
+from dephash.cli.options import cache_options, index_options, network_options, resolver_options
+from dephash.cli.output import configure_logging, reports_errors, verbosity
+from dephash.errors import ExitCode
+
+if TYPE_CHECKING:
+    from dephash.check.model import CheckResult
+    from dephash.http import NetworkSettings
+    from dephash.options import IndexOptions, ResolverOptions
+
+CHECK_EXIT_CODES = """\b
+Exit codes:
+  0  the file can be trusted (warnings alone do not fail, unless --strict)
+  1  findings: each names the package, the version and what to do
+  2  bad input: unreadable file, malformed line (quoted), bad allowlist
+  3  environment: pip missing, index unreachable, vulnerability data
+     unavailable (nothing is claimed without data)
+"""
+
+
+class ReportFormat(str, Enum):
+    """How ``dephash check`` writes its report."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
+    """Environment failures beat findings, which beat warnings (that fail only if strict)."""
+    if result.unavailable:
+        return ExitCode.ENVIRONMENT
+    if result.errors or (strict and result.warnings):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+@click.command(name="check", epilog=CHECK_EXIT_CODES)
+@click.argument("pinned", metavar="PINNED", type=click.Path(dir_okay=False))
+@click.option(
+    "--input",
+    "input_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The requirements PINNED was generated from: resolve it again, keeping the pins "
+    "that still fit, and report drift.",
+)
+@click.option(
+    "--vulns",
+    is_flag=True,
+    help="Report known vulnerabilities, from the index's PyPI-style JSON API "
+    "(exit 3 where it has no data).",
+)
+@click.option(
+    "--allowlist",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Vulnerability ids --vulns accepts: one a line, 'ID  # reason'.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Check only completeness for hash-checking mode, without the network.",
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice([f.value for f in ReportFormat]),
+    default=ReportFormat.TEXT.value,
+    show_default=True,
+    help="Report format.",
+)
+@index_options
+@resolver_options(
+    pre="With --input: allow pre-releases, as gen --pre.",
+    only_binary="With --input: pip's --only-binary.",
+    no_binary="With --input: pip's --no-binary.",
+    python="With --input: resolve for this interpreter (pip's --python).",
+)
+@network_options
+@cache_options
+@verbosity
+@reports_errors
+def check_command(
+    pinned: str,
+    input_file: str | None,
+    vulns: bool,
+    allowlist: str | None,
+    strict: bool,
+    offline: bool,
+    report_format: str,
+    index: IndexOptions,
+    resolver: ResolverOptions,
+    network: NetworkSettings,
+    cache_dir: str | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Audit PINNED, a file of pins with hashes, before a deploy or in CI.
+
+    Checks that 'pip install --require-hashes' accepts it (every line pinned
+    with '==' and hashed, no editable/VCS line, no duplicate), that every hash
+    is the digest of a file the index serves for that version (files without a
+    hash are warnings), that no pin is on a yanked release; with --input, that
+    it is in sync with its input; with --vulns, that no pinned release has a
+    known vulnerability.
+    """
+    configure_logging(verbose, quiet)
+    from dephash.check import check
+    from dephash.check.model import CheckOptions
+    from dephash.check.report import check_json, check_text
+
+    options = CheckOptions(
+        pinned=pinned,
+        input=input_file,
+        vulns=vulns,
+        allowlist=allowlist,
+        offline=offline,
+        index=index,
+        resolver=resolver,
+        jobs=network.pool_size,
+        cache_dir=cache_dir,
+    )
+    result = check(options, network=network)
+    code = check_exit_code(result, strict)
+    if ReportFormat(report_format) is ReportFormat.JSON:
+        click.echo(check_json(result, code), nl=False)
+    else:
+        click.echo(check_text(result), nl=False)
+    if result.unavailable:
+        count = len(result.unavailable)
+        click.echo(
+            f"dephash: error: vulnerability data is unavailable for {count} pinned "
+            f"release{'' if count == 1 else 's'} (listed in the report); "
+            "nothing is claimed about them",
+            err=True,
+        )
+    sys.exit(int(code))

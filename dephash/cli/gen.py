@@ -1,0 +1,187 @@
+"""``dephash gen``: options in, a lock rendered to stdout or written atomically to ``-o``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dephash.cli.options import (
+    cache_options,
+    index_options,
+    network_options,
+    python_versions,
+    resolver_options,
+    upgrade_packages,
+)
+from dephash.cli.output import configure_logging, make_progress, reports_errors, verbosity
+from dephash.files import display_path, write_atomic
+from dephash.hashes import Algorithm
+
+if TYPE_CHECKING:
+    from dephash.diff import Changes
+    from dephash.http import NetworkSettings
+    from dephash.options import IndexOptions, ResolverOptions
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  2  bad input: unreadable or malformed file, unhashable requirement,
+     no such package, conflicting requirements
+  3  environment: pip missing or too old, index unreachable, timeout,
+     integrity mismatch
+"""
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here (atomically, only on success) instead of standard output.",
+)
+@click.option(
+    "--algorithm",
+    type=click.Choice([a.value for a in Algorithm]),
+    default=Algorithm.SHA512.value,
+    show_default=True,
+    help="Hash algorithm; digests the index does not publish are computed "
+    "from a download verified against the digest it does publish.",
+)
+@index_options
+@resolver_options(
+    pre="Allow pre-releases and development versions.",
+    only_binary="pip's --only-binary (e.g. ':all:' to never run an sdist's build code).",
+    no_binary="pip's --no-binary.",
+    python="Resolve for this interpreter (pip's --python) instead of the running one.",
+)
+@click.option(
+    "--annotate/--no-annotate",
+    default=True,
+    show_default=True,
+    help="Write '# via' comments naming what requires each pin.",
+)
+@network_options
+@click.option(
+    "--python-version",
+    "python_versions",
+    metavar="X.Y",
+    multiple=True,
+    callback=python_versions,
+    help="Hash only the wheels that install on this CPython version (repeatable). "
+    "Chooses files only; to resolve for another interpreter use --python.",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    metavar="TAG",
+    multiple=True,
+    help="Hash only the wheels for this platform tag, e.g. manylinux_2_17_x86_64 or "
+    "win_amd64 (repeatable). Sdists are kept unless --only-binary says otherwise.",
+)
+@cache_options
+@click.option(
+    "--existing",
+    type=click.Path(dir_okay=False),
+    help="Keep the pins of this file where they still fit [default: the -o file, if it exists].",
+)
+@click.option("-U", "--upgrade", is_flag=True, help="Ignore existing pins: resolve afresh.")
+@click.option(
+    "-P",
+    "--upgrade-package",
+    "upgrade_packages",
+    metavar="NAME[==VERSION]",
+    multiple=True,
+    callback=upgrade_packages,
+    help="Release this package's pin, or move it to VERSION (repeatable).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the summary of changes and the would-be file on stdout; write nothing.",
+)
+@verbosity
+@reports_errors
+def gen(
+    input_file: str,
+    output: str | None,
+    algorithm: str,
+    index: IndexOptions,
+    resolver: ResolverOptions,
+    annotate: bool,
+    network: NetworkSettings,
+    python_versions: tuple[str, ...],
+    platforms: tuple[str, ...],
+    cache_dir: str | None,
+    existing: str | None,
+    upgrade: bool,
+    upgrade_packages: tuple[str, ...],
+    dry_run: bool,
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Resolve INPUT with pip and print every package pinned with its hashes.
+
+    INPUT is a requirements file in pip's format, or '-' for standard input.
+    Every distribution file of each pinned version is hashed (every wheel and
+    the sdist), so the output installs with 'pip install --require-hashes' on
+    any platform.
+    """
+    configure_logging(verbose, quiet)
+    from dephash.diff import summary
+    from dephash.formats import FORMATS
+    from dephash.gen import GenOptions, generate
+
+    options = GenOptions(
+        input=input_file,
+        algorithm=algorithm,
+        index=index,
+        resolver=resolver,
+        annotate=annotate,
+        output=output,
+        jobs=network.pool_size,
+        python_versions=python_versions,
+        platforms=platforms,
+        cache_dir=cache_dir,
+        existing=existing,
+        upgrade=upgrade,
+        upgrade_packages=upgrade_packages,
+    )
+    stdin_text = sys.stdin.read() if input_file == "-" else None
+    progress = make_progress(sys.stderr, quiet)
+    result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
+    text = FORMATS["requirements"].render(result.lock, options.annotate)
+    if dry_run:
+        if result.changes is not None:
+            click.echo("".join(f"# {line}\n" for line in summary(result.changes)), nl=False)
+        click.echo(text, nl=False)
+        return
+    if output and not _holds(output, text):
+        write_atomic(output, text)
+    elif not output:
+        click.echo(text, nl=False)
+    if result.changes is not None:
+        _report_changes(result.changes, existing or output or "", quiet)
+
+
+def _holds(path: str, text: str) -> bool:
+    """Whether ``path`` already holds exactly ``text`` (then it is left alone)."""
+    try:
+        return Path(path).read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _report_changes(changes: Changes, path: str, quiet: bool) -> None:
+    """The summary of a regeneration on stderr; replaced files always, as warnings."""
+    from dephash.diff import summary, warnings
+
+    if not quiet:
+        click.echo(f"dephash: changes against {display_path(path)}:", err=True)
+        for line in summary(changes):
+            click.echo(f"dephash:   {line}", err=True)
+    for line in warnings(changes):
+        click.echo(f"dephash: warning: {line}", err=True)

@@ -1,0 +1,178 @@
+"""Option groups: the options several commands share, each group reaching a command as one
+frozen dataclass (or value), and the checks of single option values."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
+
+import click
+from packaging.utils import InvalidName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from dephash.errors import InputError
+from dephash.hashing.cache import default_cache_dir
+from dephash.http import NetworkSettings
+from dephash.markers import parse_python_version
+from dephash.options import IndexOptions, ResolverOptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def python_versions(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """--python-version values, each checked and written MAJOR.MINOR."""
+    try:
+        return tuple(".".join(map(str, parse_python_version(value))) for value in values)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def upgrade_packages(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """-P values: canonical ``NAME`` or ``NAME==VERSION``."""
+    specs = []
+    for value in values:
+        name, sep, version = value.partition("==")
+        try:
+            canonical = canonicalize_name(name, validate=True)
+            if sep:
+                Version(version)
+        except (InvalidName, InvalidVersion):
+            raise click.BadParameter(f"expected NAME or NAME==VERSION, got {value!r}") from None
+        specs.append(f"{canonical}=={version}" if sep else canonical)
+    return tuple(specs)
+
+
+def _apply(command: F, *decorators: Callable[[F], F]) -> F:
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _group(
+    keyword: str, names: Sequence[str], build: Callable[..., Any], *decorators: Callable[[F], F]
+) -> Callable[[F], F]:
+    """Options that reach the command as one value: ``keyword=build(**those options)``."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in names}
+            return command(*args, **kwargs, **{keyword: build(**values)})
+
+        return _apply(cast(F, wrapper), *decorators)
+
+    return decorate
+
+
+def _index(
+    index_url: str | None,
+    extra_index_url: tuple[str, ...],
+    find_links: tuple[str, ...],
+    no_index: bool,
+) -> IndexOptions:
+    return IndexOptions(index_url, extra_index_url, find_links, no_index)
+
+
+index_options = _group(
+    "index",
+    ("index_url", "extra_index_url", "find_links", "no_index"),
+    _index,
+    click.option("-i", "--index-url", metavar="URL", help="Base URL of the package index (pip's)."),
+    click.option(
+        "--extra-index-url",
+        metavar="URL",
+        multiple=True,
+        help="Another index to use (repeatable).",
+    ),
+    click.option(
+        "-f",
+        "--find-links",
+        metavar="PATH_OR_URL",
+        multiple=True,
+        help="A folder or page of archives to use (repeatable).",
+    ),
+    click.option("--no-index", is_flag=True, help="Use no index: only --find-links locations."),
+)
+"""-i, --extra-index-url, -f and --no-index (where packages come from, as in pip): ``index``."""
+
+
+def resolver_options(pre: str, only_binary: str, no_binary: str, python: str) -> Callable[[F], F]:
+    """--pre, --only-binary, --no-binary and --python, with these help texts: ``resolver``."""
+    return _group(
+        "resolver",
+        ("pre", "only_binary", "no_binary", "python_path"),
+        _resolver,
+        click.option("--pre", is_flag=True, help=pre),
+        click.option("--only-binary", metavar="FORMAT", multiple=True, help=only_binary),
+        click.option("--no-binary", metavar="FORMAT", multiple=True, help=no_binary),
+        click.option("--python", "python_path", metavar="PATH", help=python),
+    )
+
+
+def _resolver(
+    pre: bool, only_binary: tuple[str, ...], no_binary: tuple[str, ...], python_path: str | None
+) -> ResolverOptions:
+    return ResolverOptions(pre, only_binary, no_binary, python_path)
+
+
+def _network(jobs: int, timeout: float, retries: int) -> NetworkSettings:
+    return NetworkSettings(
+        connect_timeout=timeout, read_timeout=timeout, retries=retries, pool_size=jobs
+    )
+
+
+network_options = _group(
+    "network",
+    ("jobs", "timeout", "retries"),
+    _network,
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=8,
+        show_default=True,
+        help="Index pages and downloads to run at once.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        help="Seconds to wait for a server to answer (connect and each read).",
+    ),
+    click.option(
+        "--retries",
+        type=click.IntRange(0, 20),
+        default=5,
+        show_default=True,
+        help="Retries of a failed request (connection errors, 429, 5xx), with backoff.",
+    ),
+)
+"""-j, --timeout and --retries (how hard dephash works the network): ``network``."""
+
+
+def cache_location(cache_dir: str | None, no_cache: bool) -> str | None:
+    """The cache folder the options name, or None when the cache is off."""
+    if no_cache:
+        return None
+    return cache_dir or str(default_cache_dir())
+
+
+cache_options = _group(
+    "cache_dir",
+    ("cache_dir", "no_cache"),
+    cache_location,
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        help="Where computed digests are remembered [default: $DEPHASH_CACHE_DIR, "
+        "else the user cache folder].",
+    ),
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache."),
+)
+"""--cache-dir and --no-cache (the digest cache gen and check share): ``cache_dir``."""

@@ -1,0 +1,1 @@
+"""Digests: from the index, the cache or a verified download; early work while pip resolves."""

@@ -1,0 +1,121 @@
+"""Every file of each pinned version, hashed: the lock's files, from early work and the index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from dephash.distributions import url_filename
+from dephash.errors import EnvironmentFailure, InputError
+from dephash.hashes import ALGORITHMS
+from dephash.hashing.early import EarlyWork
+from dephash.index.files import distinct_files, files_for_version
+from dephash.model import DistFile, IndexSettings, LockedFile, Resolution, ResolvedPackage
+from dephash.pools import gather, run_parallel
+from dephash.redact import redact
+from dephash.wheeltags import FileFilter
+
+log = logging.getLogger(__name__)
+
+
+def strip_fragment(url: str) -> str:
+    """``url`` without its ``#fragment`` (a hash pip or an index put there)."""
+    return url.split("#", 1)[0]
+
+
+def lock_files(
+    resolution: Resolution,
+    settings: IndexSettings,
+    algorithm: str,
+    file_filter: FileFilter,
+    early: EarlyWork,
+    jobs: int,
+) -> dict[str, tuple[LockedFile, ...]]:
+    """For every resolved package, its files with their digests in ``algorithm``.
+
+    Every file of the pinned version, unless the filter narrows them down.
+    Pages and digests ``early`` already has (or has under way) are not asked twice.
+    """
+    progress = early.hasher.progress
+    indexed = [package for package in resolution.packages if not package.direct]
+    listings = {package.name: early.listing(package.name, package.version) for package in indexed}
+    link_files = [
+        item
+        for listing in run_parallel(early.client.find_links_files, settings.find_links, jobs)
+        for item in listing
+    ]
+    files: dict[str, list[DistFile]] = {}
+    for package in resolution.packages:
+        if package.direct:
+            url = strip_fragment(package.url)
+            files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
+            continue
+        candidates = [*listings[package.name].result(), *link_files]
+        matching = distinct_files(files_for_version(candidates, package.name, package.version))
+        _warn_if_yanked(package, matching)
+        chosen = file_filter.select(_with_chosen_file(matching, package), package.name)
+        if not chosen:
+            raise InputError(
+                f"{package.name}=={package.version} has no file for the targets "
+                f"({file_filter.describe()}): widen --python-version/--platform"
+            )
+        files[package.name] = chosen
+    work = sorted({item for group in files.values() for item in group}, key=_file_key)
+    log.debug("%d files to hash with %s", len(work), algorithm)
+    progress.start(len(work), None)
+    try:
+        futures = [early.digest(item) for item in work]
+        for future in futures:
+            future.add_done_callback(lambda _: progress.file_done())
+        digests = dict(zip(work, gather(futures), strict=True))
+    finally:
+        progress.finish()
+    return {
+        name: tuple(_locked(item, algorithm, digests[item].hexdigest) for item in group)
+        for name, group in files.items()
+    }
+
+
+def _locked(item: DistFile, algorithm: str, digest: str) -> LockedFile:
+    """A file as the lock records it: the digests its index publishes, and ``digest``."""
+    hashes = {alg: value for alg, value in item.hashes if alg in ALGORITHMS}
+    hashes[algorithm] = digest
+    return LockedFile(
+        item.filename,
+        item.url,
+        tuple(sorted(hashes.items())),
+        size=item.size,
+        upload_time=item.upload_time,
+    )
+
+
+def _file_key(item: DistFile) -> tuple[str, str]:
+    return (item.filename, item.url)
+
+
+def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[DistFile]:
+    """Make sure the file pip chose is hashed, even if no listing showed it as pip saw it."""
+    if not package.url:
+        if files:
+            return files
+        raise EnvironmentFailure(
+            f"{package.name}=={package.version}: no index lists a file of this version"
+        )
+    url = strip_fragment(package.url)
+    chosen_name = url_filename(url)
+    chosen_hashes = dict(package.archive_hashes)
+    for item in files:
+        published = dict(item.hashes)
+        shared = set(published) & set(chosen_hashes)
+        if item.filename == chosen_name and all(published[a] == chosen_hashes[a] for a in shared):
+            return files
+    log.debug("%s: adding the file pip chose, %s", package.name, redact(url))
+    return [*files, DistFile(chosen_name, url, package.archive_hashes)]
+
+
+def _warn_if_yanked(package: ResolvedPackage, files: Sequence[DistFile]) -> None:
+    if files and all(item.yanked is not None for item in files):
+        reason = (
+            "; ".join(sorted({item.yanked for item in files if item.yanked})) or "no reason given"
+        )
+        log.warning("%s==%s is yanked from its index (%s)", package.name, package.version, reason)

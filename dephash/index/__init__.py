@@ -1,0 +1,1 @@
+"""The simple-API client (PEP 691 JSON, PEP 503 HTML, file://, find-links) and page parsing."""

@@ -1,0 +1,137 @@
+"""Simple-API client: PEP 691 JSON, PEP 503 HTML, file:// indexes and --find-links."""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from packaging.utils import canonicalize_name
+
+from dephash.distributions import is_archive
+from dephash.errors import IndexUnreachable
+from dephash.http import NetworkSettings, describe_failure
+from dephash.index.pages import (
+    JSON_TYPE,
+    ProjectPage,
+    RawPage,
+    VersionedPage,
+    parse_html,
+    parse_page,
+    parse_page_by_version,
+)
+from dephash.model import DistFile
+from dephash.redact import redact
+
+if TYPE_CHECKING:
+    # Imported where used: requests and urllib3 take a tenth of a second to import, and
+    # gen starts pip first (their import then overlaps pip's start-up).
+    import requests
+
+log = logging.getLogger(__name__)
+
+ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+
+
+def local_path(url: str) -> Path:
+    import urllib.request  # http.client, ssl and email come with it: only when needed
+
+    return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+
+
+def _decoded(response: requests.Response) -> str:
+    """The body as text: in the charset the response names, else UTF-8 (as pip reads it).
+
+    Left to itself, requests decodes a text/html page that names no charset as
+    ISO-8859-1, and guesses a JSON page's charset by running detection over it.
+    """
+    if "charset=" not in response.headers.get("Content-Type", "").lower():
+        response.encoding = "utf-8"
+    return response.text
+
+
+class IndexClient:
+    """Reads project file lists from indexes and find-links locations."""
+
+    def __init__(self, session: requests.Session, network: NetworkSettings | None = None) -> None:
+        self.session = session
+        self.network = network or NetworkSettings()
+
+    def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
+        """Every file an index lists for ``project``; ``None`` if it does not have it."""
+        page = self.project_page(index_url, project)
+        return None if page is None else list(page.files)
+
+    def project_page(self, index_url: str, project: str) -> ProjectPage | None:
+        """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
+        raw = self.fetch_page(index_url, project)
+        return None if raw is None else parse_page(raw)
+
+    def versioned_page(self, index_url: str, project: str) -> VersionedPage | None:
+        """An index's page for ``project``, grouped by version (see :class:`VersionedPage`);
+        ``None`` if absent."""
+        raw = self.fetch_page(index_url, project)
+        return None if raw is None else parse_page_by_version(raw)
+
+    def fetch_page(self, index_url: str, project: str) -> RawPage | None:
+        """An index's page for ``project``, unparsed; ``None`` if the index lacks it."""
+        base = index_url if index_url.endswith("/") else index_url + "/"
+        page_url = urllib.parse.urljoin(base, canonicalize_name(project) + "/")
+        if page_url.startswith("file:"):
+            return self._local_page(page_url)
+        return self._remote_page(page_url)
+
+    def _local_page(self, page_url: str) -> RawPage | None:
+        folder = local_path(page_url)
+        page = folder / "index.html"
+        log.debug("reading index page %s", page)
+        try:
+            text = page.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        return RawPage(page_url, "text/html", text)
+
+    def _remote_page(self, page_url: str) -> RawPage | None:
+        log.debug("fetching index page %s", redact(page_url))
+        response = self._get(page_url, headers={"Accept": ACCEPT})
+        if response.status_code == 404:
+            return None
+        self._check(response, page_url)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        return RawPage(response.url, content_type, _decoded(response))
+
+    def find_links_files(self, location: str) -> list[DistFile]:
+        """The archives a ``--find-links`` location offers (a folder, a page or a file)."""
+        if location.startswith(("http://", "https://")):
+            log.debug("fetching find-links page %s", redact(location))
+            response = self._get(location, headers={"Accept": "text/html"})
+            self._check(response, location)
+            return parse_html(_decoded(response), response.url)
+        path = local_path(location) if location.startswith("file:") else Path(location)
+        if path.is_dir():
+            return [
+                DistFile(filename=entry.name, url=entry.resolve().as_uri())
+                for entry in sorted(path.iterdir())
+                if entry.is_file() and is_archive(entry.name)
+            ]
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            return parse_html(text, path.resolve().as_uri())
+        log.warning("find-links location %s does not exist; skipped", location)
+        return []
+
+    def _get(self, url: str, **kwargs: Any) -> requests.Response:
+        import requests
+
+        try:
+            return self.session.get(url, timeout=self.network.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise IndexUnreachable(f"cannot fetch {redact(url)}: {describe_failure(exc)}") from None
+
+    @staticmethod
+    def _check(response: requests.Response, url: str) -> None:
+        if response.status_code >= 400:
+            raise IndexUnreachable(
+                f"cannot fetch {redact(url)}: HTTP {response.status_code} {response.reason}"
+            )

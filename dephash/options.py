@@ -1,0 +1,53 @@
+"""Option groups every command shares, each one frozen dataclass the CLI builds once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Where packages come from, as given on the command line (pip's options)."""
+
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+
+    def pip_arguments(self) -> list[str]:
+        """These options as pip's command-line arguments."""
+        args: list[str] = []
+        if self.index_url:
+            args += ["--index-url", self.index_url]
+        for url in self.extra_index_urls:
+            args += ["--extra-index-url", url]
+        for location in self.find_links:
+            args += ["--find-links", location]
+        if self.no_index:
+            args.append("--no-index")
+        return args
+
+
+@dataclass(frozen=True)
+class ResolverOptions:
+    """What shapes a resolution besides the indexes: pre-releases, binaries, the interpreter."""
+
+    pre: bool = False
+    only_binary: tuple[str, ...] = ()
+    no_binary: tuple[str, ...] = ()
+    # Resolve for this interpreter (pip's --python) instead of the running one.
+    python: str | None = None
+
+    def pip_arguments(self) -> list[str]:
+        """``--pre``, ``--only-binary`` and ``--no-binary`` as pip takes them."""
+        args = ["--pre"] if self.pre else []
+        for value in self.only_binary:
+            args += ["--only-binary", value]
+        for value in self.no_binary:
+            args += ["--no-binary", value]
+        return args
+
+
+def pip_arguments(index: IndexOptions, resolver: ResolverOptions) -> list[str]:
+    """The pip options a resolution passes through: indexes, then the resolver's."""
+    return [*index.pip_arguments(), *resolver.pip_arguments()]

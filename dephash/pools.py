@@ -1,0 +1,36 @@
+"""Thread-pool helpers: run work on a bounded pool, and wait for it with the first error winning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_parallel(function: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
+    """``[function(item) for item in items]`` on a bounded pool; the first error wins.
+
+    On a failure, work not yet started is cancelled and the error is raised.
+    """
+    work = list(items)
+    if not work:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work)))) as pool:
+        return gather([pool.submit(function, item) for item in work])
+
+
+def gather(futures: list[Future[R]]) -> list[R]:
+    """The results of ``futures``, in order; the first error wins.
+
+    On a failure, the futures not yet started are cancelled and the error is raised.
+    """
+    done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+    failed = [future for future in futures if future in done and future.exception()]
+    if failed:
+        for future in futures:
+            future.cancel()
+        raise failed[0].exception()  # type: ignore[misc]
+    return [future.result() for future in futures]
