@@ -1,0 +1,1450 @@
+"""The command line: its options, measuring every scenario asked for, saving and loading
+results, and rendering the report and chart."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import itertools
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import bench
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+INPUTS = BENCH / "inputs"
+RESULTS = BENCH / "results"
+DEFAULT_VENV = BENCH / ".venv"
+SCRIPT = BENCH / "run.py"  # the entry script: the bench venv re-runs it, the baseline runs it
+INDEX = "https://pypi.org/simple/"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# dephash hashes wheels and the sdist formats packaging can name (.tar.gz, .zip).
+ARCHIVES = (".whl", ".tar.gz", ".zip")
+STAMP = "bench-stamp.json"
+HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
+HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
+CHUNK = 1 << 20  # the chunk size dephash streams with (dephash/digests.py)
+
+ALL_INPUTS = ("small", "medium", "large")
+ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
+SHA256_TOOLS = ("pip", "dephash-sha256", "uv", "pip-compile")
+
+# Issue 3's targets: (key, limit, what it compares).
+TARGETS = {
+    "sha256/pip": (1.3, "dephash sha256 / bare pip resolution"),
+    "sha256/pip-compile": (0.25, "dephash sha256 / pip-compile --generate-hashes"),
+    "sha512-cold/download": (1.3, "dephash sha512, cold digest cache / plain parallel download"),
+    "sha512-warm/sha256": (1.3, "dephash sha512, warm digest cache / dephash sha256"),
+    "memory": (150.0, "peak RSS (MB) hashing numpy's files with sha512, cold"),
+    "outdated/pip-list": (1.0, "dephash outdated / pip list --outdated (40 pins)"),
+}
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr; the report goes to stdout."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any pip, uv or dephash setting or config file.
+
+    The machine's CA bundle variables (SSL_CERT_FILE, REQUESTS_CA_BUNDLE) stay: they
+    are how every tool here, alike, trusts the network's TLS.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "UV_", "DEPHASH_"))
+        and key not in {"VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "PYTHONHOME"}
+    }
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+        UV_NO_CONFIG="1",
+        UV_PYTHON_DOWNLOADS="never",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def venv_bin(venv: Path, name: str) -> Path:
+    return venv / "bin" / name
+
+
+def pinned_pip_version() -> str:
+    """The pip that dephash's own CI installs (requirements-prod.txt), else the minimum."""
+    try:
+        text = (ROOT / "requirements-prod.txt").read_text(encoding="utf-8")
+    except OSError:
+        return "pip>=25.3"
+    match = re.search(r"^pip==(\S+)", text, re.MULTILINE)
+    return f"pip=={match.group(1)}" if match else "pip>=25.3"
+
+
+def ensure_venv(venv: Path, python: str, force: bool) -> None:
+    """Create the bench venv and install the tools, unless its stamp says it is done."""
+    wanted = {
+        "pip": pinned_pip_version(),
+        "tools": ["-e", str(ROOT), "pip-tools", "uv", "requests"],
+        "python": python,
+    }
+    stamp = venv / STAMP
+    if not force and stamp.is_file():
+        with contextlib.suppress(ValueError, OSError):
+            if json.loads(stamp.read_text(encoding="utf-8")) == wanted:
+                return
+    log(f"setting up {venv} (pip from PyPI only, this machine's pip config ignored)")
+    if force and venv.exists():
+        shutil.rmtree(venv)
+    env = clean_env()
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, env=env)
+    pip = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "-i", INDEX]
+    subprocess.run([*pip, str(wanted["pip"])], check=True, env=env)
+    subprocess.run([*pip, "--upgrade", *wanted["tools"]], check=True, env=env)
+    stamp.write_text(json.dumps(wanted), encoding="utf-8")
+
+
+def output_of(command: Sequence[str], env: dict[str, str] | None = None) -> str:
+    completed = subprocess.run(
+        command, capture_output=True, text=True, check=False, env=env, cwd=ROOT
+    )
+    return (completed.stdout or completed.stderr).strip()
+
+
+def tool_versions(venv: Path) -> dict[str, str]:
+    env = clean_env()
+    python = str(venv_bin(venv, "python"))
+
+    def version(*command: str) -> str:
+        text = output_of(command, env)
+        match = re.search(r"\d+\.\d+(?:\.\d+)*\S*", text)
+        return match.group(0).rstrip(",") if match else text
+
+    commit = output_of(["git", "rev-parse", "--short", "HEAD"])
+    dirty = output_of(["git", "status", "--porcelain", "--", "dephash", "setup.py"])
+    return {
+        "Python": version(python, "--version"),
+        "pip": version(python, "-m", "pip", "--version"),
+        "pip-tools": version(str(venv_bin(venv, "pip-compile")), "--version"),
+        "uv": version(str(venv_bin(venv, "uv")), "--version"),
+        "dephash": version(str(venv_bin(venv, "dephash")), "--version")
+        + f" (commit {commit}{', dephash/ modified' if dirty else ''})",
+    }
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        kb = int(Path("/proc/meminfo").read_text(encoding="utf-8").split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": model or platform.processor(),
+        "memory": memory,
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """One timed run of one command."""
+
+    seconds: float
+    cpu_seconds: float  # user + system, of the process and its waited-for children
+    maxrss_mb: float  # wait4: the largest RSS of the process or any of its children
+    returncode: int
+    own_peak_mb: float | None = None  # VmHWM of the process itself (memory runs)
+    child_peak_mb: float | None = None  # the largest VmHWM among its descendants
+    load: float = 0.0  # 1-minute load average when it started
+
+
+def _status_kb(pid: int, key: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as stream:
+            for line in stream:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stream:
+                parents[int(entry)] = int(stream.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        current = frontier.pop()
+        children = [pid for pid, parent in parents.items() if parent == current]
+        found += children
+        frontier += children
+    return found
+
+
+class PeakSampler:
+    """Polls the peak RSS (VmHWM) of a process, and of its descendants, while it runs."""
+
+    def __init__(self, pid: int, interval: float = 0.05, scan_every: int = 4) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.scan_every = scan_every
+        self.own_kb = 0
+        self.child_kb = 0
+        self.children: set[int] = set()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> PeakSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _loop(self) -> None:
+        tick = 0
+        while not self.stop.is_set():
+            own = _status_kb(self.pid, "VmHWM")
+            if own is not None:
+                self.own_kb = max(self.own_kb, own)
+            if tick % self.scan_every == 0:
+                self.children.update(_descendants(self.pid))
+            for child in list(self.children):
+                peak = _status_kb(child, "VmHWM")
+                if peak is None:
+                    self.children.discard(child)
+                else:
+                    self.child_kb = max(self.child_kb, peak)
+            tick += 1
+            self.stop.wait(self.interval)
+
+
+class ToolFailed(RuntimeError):
+    """A measured command failed: the run, and the benchmark's numbers, are void."""
+
+
+# A tiny launcher starts each measured command. wait4's ru_maxrss of a child counts the
+# memory of the process that spawned it (Linux records the old address space's peak at
+# exec), so a command spawned straight from this script would inherit the script's own
+# peak; spawned from the launcher (about 10 MB), its peak is its own.
+LAUNCHER = """
+import json, os, sys, time
+started = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+print(pid, flush=True)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
+                  usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+
+
+def measure(
+    command: Sequence[str],
+    env: dict[str, str],
+    *,
+    timeout: float,
+    sample_memory: bool = False,
+    ok_codes: Sequence[int] = (0,),
+    cwd: Path = ROOT,
+) -> Run:
+    """Run ``command`` once: wall time, and CPU time and peak RSS from wait4.
+
+    CPU time and ru_maxrss cover the command and the children it waited for
+    (ru_maxrss: the largest single process, not a sum).
+    """
+    load = os.getloadavg()[0]
+    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, *command]
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            launcher,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            start_new_session=True,
+            text=True,
+        )
+        timer = threading.Timer(timeout, _kill_group, args=(process.pid,))
+        timer.start()
+        try:
+            assert process.stdout is not None
+            pid = process.stdout.readline().strip()
+            sampler = PeakSampler(int(pid)) if sample_memory and pid.isdigit() else None
+            with sampler or contextlib.nullcontext():
+                result = process.stdout.readline()
+            process.wait()
+        finally:
+            timer.cancel()
+        try:
+            seconds, cpu_seconds, maxrss_kb, returncode = json.loads(result)
+        except ValueError:
+            seconds, cpu_seconds, maxrss_kb, returncode = 0.0, 0.0, 0, process.returncode
+        if returncode not in ok_codes:
+            stderr.seek(0)
+            tail = stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise ToolFailed(
+                f"{shlex.join(command)} exited {returncode}"
+                + (f" (killed after {timeout:.0f} s)" if returncode < 0 else "")
+                + ":\n  "
+                + "\n  ".join(tail)
+            )
+    return Run(
+        seconds=seconds,
+        cpu_seconds=cpu_seconds,
+        maxrss_mb=maxrss_kb / 1024,
+        returncode=returncode,
+        own_peak_mb=sampler.own_kb / 1024 if sampler else None,
+        child_peak_mb=sampler.child_kb / 1024 if sampler else None,
+        load=load,
+    )
+
+
+def _kill_group(pid: int) -> None:
+    """Ends a measured command that ran past its time limit (its own session only)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, 9)
+
+
+@dataclass
+class Series:
+    """The runs of one tool on one input in one scenario."""
+
+    scenario: str
+    input: str
+    tool: str
+    cache: str  # "cold" or "warm", and what that means for this tool
+    runs: list[Run] = field(default_factory=list)
+    skipped: str | None = None
+    note: str = ""
+
+    def seconds(self) -> list[float]:
+        return [run.seconds for run in self.runs]
+
+    def median(self) -> float | None:
+        return statistics.median(self.seconds()) if self.runs else None
+
+
+@dataclass
+class InputInfo:
+    name: str
+    top_level: int
+    pins: int = 0
+    files: int = 0
+    bytes: int = 0
+    urls: list[str] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Comparison:
+    input: str
+    other: str
+    pins_dephash: int
+    pins_other: int
+    only_dephash: list[str]
+    only_other: list[str]
+    version_differs: list[str]
+    hashes_dephash: int
+    hashes_other: int
+    hash_differs: list[str]
+    same_version: int  # pins both have at the same version
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class Pinned:
+    version: str
+    hashes: frozenset[str]
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
+_HASH = re.compile(r"--hash[= ]([A-Za-z0-9]+:[0-9a-fA-F]+)")
+
+
+def parse_pinned(text: str) -> dict[str, Pinned]:
+    """``name==version`` and ``--hash`` options of a hashed requirements file."""
+    pins: dict[str, Pinned] = {}
+    for line in re.sub(r"\\\r?\n", " ", text).splitlines():
+        match = _PIN.match(line.strip())
+        if match:
+            hashes = frozenset(value.lower() for value in _HASH.findall(line))
+            pins[canonical(match.group(1))] = Pinned(match.group(2), hashes)
+    return pins
+
+
+def compare(input_name: str, other: str, ours: str, theirs: str) -> Comparison:
+    mine, their = parse_pinned(ours), parse_pinned(theirs)
+    common = sorted(set(mine) & set(their))
+    differs = []
+    for name in common:
+        if mine[name].version == their[name].version and mine[name].hashes != their[name].hashes:
+            extra = len(mine[name].hashes - their[name].hashes)
+            missing = len(their[name].hashes - mine[name].hashes)
+            differs.append(f"{name}=={mine[name].version} (+{extra} dephash only, -{missing})")
+    return Comparison(
+        input=input_name,
+        other=other,
+        pins_dephash=len(mine),
+        pins_other=len(their),
+        only_dephash=sorted(f"{n}=={mine[n].version}" for n in set(mine) - set(their)),
+        only_other=sorted(f"{n}=={their[n].version}" for n in set(their) - set(mine)),
+        version_differs=[
+            f"{n}: {mine[n].version} vs {their[n].version}"
+            for n in common
+            if mine[n].version != their[n].version
+        ],
+        hashes_dephash=sum(len(p.hashes) for p in mine.values()),
+        hashes_other=sum(len(p.hashes) for p in their.values()),
+        hash_differs=differs,
+        same_version=sum(1 for n in common if mine[n].version == their[n].version),
+    )
+
+
+def filename_release(filename: str) -> tuple[str, str] | None:
+    """(canonical name, version) of a wheel or sdist filename, without packaging."""
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        return (canonical(parts[0]), parts[1].lower()) if len(parts) in (5, 6) else None
+    for extension in ARCHIVES[1:]:
+        if filename.endswith(extension):
+            name, sep, version = filename[: -len(extension)].rpartition("-")
+            return (canonical(name), version.lower()) if sep else None
+    return None
+
+
+def release_files(session: Any, name: str, version: str) -> list[tuple[str, int]]:
+    """(url, size) of every file of ``name==version`` that the index lists."""
+    response = session.get(f"{INDEX}{name}/", headers={"Accept": SIMPLE_JSON}, timeout=60)
+    response.raise_for_status()
+    wanted = (canonical(name), version.lower())
+    return [
+        (urllib.parse.urljoin(response.url, entry["url"]), int(entry.get("size") or 0))
+        for entry in response.json()["files"]
+        if filename_release(entry["filename"]) == wanted
+    ]
+
+
+def session_for(jobs: int) -> Any:
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=jobs, pool_maxsize=jobs, max_retries=3)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def parallel(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items) or 1))) as pool:
+        return list(pool.map(function, items))
+
+
+def download_all(url_file: Path, jobs: int) -> None:
+    """The plain baseline: stream every URL to /dev/null on ``jobs`` threads; no hashing."""
+    urls = url_file.read_text(encoding="utf-8").split()
+    session = session_for(jobs)
+    total = [0]
+    lock = threading.Lock()
+
+    def fetch(url: str) -> None:
+        received = 0
+        with (
+            session.get(url, stream=True, timeout=60) as response,
+            open(os.devnull, "wb") as sink,
+        ):
+            response.raise_for_status()
+            for chunk in response.iter_content(CHUNK):
+                sink.write(chunk)
+                received += len(chunk)
+        with lock:
+            total[0] += received
+
+    parallel(fetch, urls, jobs)
+    print(json.dumps({"files": len(urls), "bytes": total[0]}))
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args = args
+        self.venv: Path = args.venv
+        self.python = str(venv_bin(self.venv, "python"))
+        self.work = work
+        self.series: list[Series] = []
+        self.inputs: dict[str, InputInfo] = {}
+        self.comparisons: list[Comparison] = []
+        self.notes: list[str] = []
+        self.outputs: dict[tuple[str, str], str] = {}  # (input, tool) -> last output text
+        self.pip_caches: dict[str, Path] = {}  # input -> dephash's warm cache root
+        self.counter = 0
+
+    # ---- plumbing
+
+    def fresh(self, label: str) -> Path:
+        self.counter += 1
+        path = self.work / f"{self.counter:03d}-{label}"
+        path.mkdir(parents=True)
+        return path
+
+    def new_output(self) -> Path:
+        """A path no run wrote: dephash gen, like uv and pip-compile, keeps the pins of an
+        existing output file, and these runs measure generating from scratch."""
+        return self.fresh("out") / "out.txt"
+
+    def input_path(self, name: str) -> Path:
+        return INPUTS / f"{name}.txt"
+
+    def top_level(self, name: str) -> int:
+        lines = self.input_path(name).read_text(encoding="utf-8").splitlines()
+        return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+    def add(self, series: Series) -> Series:
+        self.series.append(series)
+        return series
+
+    def timed(self, series: Series, command: Sequence[str], env: dict[str, str], **kw: Any) -> Run:
+        run = measure(command, env, timeout=self.args.timeout, **kw)
+        series.runs.append(run)
+        log(
+            f"{series.scenario:<8} {series.input:<7} {series.tool:<16} {series.cache:<4} "
+            f"{run.seconds:7.2f} s  cpu {run.cpu_seconds:6.2f} s  rss {run.maxrss_mb:6.0f} MB"
+            f"  load {run.load:.1f}"
+        )
+        return run
+
+    # ---- the commands, one per tool
+
+    def pip_command(self, input_path: Path, scratch: Path) -> list[str]:
+        """Exactly the resolution dephash runs inside (see dephash/pip.py)."""
+        return [
+            self.python,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--report",
+            str(scratch / "report.json"),
+            "--index-url",
+            INDEX,
+            "-r",
+            str(input_path),
+        ]
+
+    def dephash_command(
+        self, input_path: Path, algorithm: str, cache: Path, out: Path, *extra: str
+    ) -> list[str]:
+        return [
+            str(venv_bin(self.venv, "dephash")),
+            "gen",
+            "--algorithm",
+            algorithm,
+            "--index-url",
+            INDEX,
+            "--jobs",
+            str(self.args.jobs),
+            "--cache-dir",
+            str(cache),
+            "--quiet",
+            *extra,
+            "-o",
+            str(out),
+            str(input_path),
+        ]
+
+    def uv_command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
+        return [
+            str(venv_bin(self.venv, "uv")),
+            "pip",
+            "compile",
+            "--generate-hashes",
+            "--python",
+            self.python,
+            "--index-url",
+            INDEX,
+            "--cache-dir",
+            str(cache),
+            "--quiet",
+            "-o",
+            str(out),
+            str(input_path),
+        ]
+
+    def pip_compile_command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
+        return [
+            str(venv_bin(self.venv, "pip-compile")),
+            "--generate-hashes",
+            "--strip-extras",
+            "--index-url",
+            INDEX,
+            "--cache-dir",
+            str(cache / "pip-tools"),
+            "--quiet",
+            "-o",
+            str(out),
+            str(input_path),
+        ]
+
+    def run_tool(self, series: Series, tool: str, input_name: str, cache: Path) -> None:
+        """One run of a sha256-group tool; ``cache`` is its cache root (fresh = cold)."""
+        input_path = self.input_path(input_name)
+        scratch = self.fresh(f"{tool}-out")
+        out = scratch / "out.txt"  # a new file each run: every tool here reads an old one
+        env = clean_env(PIP_CACHE_DIR=str(cache / "pip"), UV_CACHE_DIR=str(cache / "uv"))
+        if tool == "pip":
+            command = self.pip_command(input_path, scratch)
+        elif tool == "dephash-sha256":
+            command = self.dephash_command(input_path, "sha256", cache / "dephash", out)
+        elif tool == "uv":
+            command = self.uv_command(input_path, cache / "uv", out)
+        else:
+            command = self.pip_compile_command(input_path, cache, out)
+        self.timed(series, command, env)
+        if out.exists():
+            self.outputs[(input_name, tool)] = out.read_text(encoding="utf-8")
+        shutil.rmtree(scratch)
+
+    # ---- scenarios
+
+    def scenario_sha256(self, input_name: str) -> None:
+        """pip, dephash sha256, uv and pip-compile, interleaved: cold rounds, then warm."""
+        heavy = input_name in HEAVY_INPUTS and not self.args.heavy
+        tools = [t for t in SHA256_TOOLS if not (heavy and t == "pip-compile")]
+        if heavy:
+            self.add(
+                Series(
+                    "sha256",
+                    input_name,
+                    "pip-compile",
+                    "-",
+                    skipped="not run by default (it downloads every file, 7.5 GB, one "
+                    "at a time, here); --heavy runs it",
+                )
+            )
+        cold_rounds = 1 if heavy else self.args.cold_runs
+        cold = {t: self.add(Series("sha256", input_name, t, "cold")) for t in tools}
+        warm = {t: self.add(Series("sha256", input_name, t, "warm")) for t in tools}
+        caches: dict[str, Path] = {}
+        for round_ in range(cold_rounds):
+            for tool in tools:
+                if round_ and tool == "pip-compile" and not self.args.heavy:
+                    continue  # it downloads every file, one at a time, here: one cold run
+                if tool in caches:
+                    shutil.rmtree(caches[tool])
+                caches[tool] = self.fresh(f"cache-{tool}")
+                self.run_tool(cold[tool], tool, input_name, caches[tool])
+        for _ in range(self.args.runs):
+            for tool in tools:
+                self.run_tool(warm[tool], tool, input_name, caches[tool])
+        # dephash's warm pip cache serves the sha512 scenario below.
+        self.pip_caches[input_name] = caches["dephash-sha256"]
+        for tool, path in caches.items():
+            if tool != "dephash-sha256":
+                shutil.rmtree(path)
+
+    def warm_pip_cache(self, input_name: str) -> Path:
+        """dephash's pip cache for this input, warm (from the sha256 scenario, or filled)."""
+        if input_name not in self.pip_caches:
+            cache = self.fresh("cache-dephash-sha256")
+            scratch = self.fresh("scratch")
+            subprocess.run(
+                self.pip_command(self.input_path(input_name), scratch),
+                env=clean_env(PIP_CACHE_DIR=str(cache / "pip")),
+                check=True,
+            )
+            self.pip_caches[input_name] = cache
+        return self.pip_caches[input_name]
+
+    def list_files(self, input_name: str) -> InputInfo:
+        """Pins of dephash's sha256 output, and every file of those versions (simple API)."""
+        info = self.inputs.setdefault(input_name, InputInfo(input_name, self.top_level(input_name)))
+        if info.urls:
+            return info
+        text = self.outputs.get((input_name, "dephash-sha256"))
+        if text is None:
+            cache = self.warm_pip_cache(input_name)
+            out = self.new_output()
+            subprocess.run(
+                self.dephash_command(self.input_path(input_name), "sha256", cache / "d", out),
+                env=clean_env(PIP_CACHE_DIR=str(cache / "pip")),
+                check=True,
+            )
+            text = out.read_text(encoding="utf-8")
+            self.outputs[(input_name, "dephash-sha256")] = text
+        pins = parse_pinned(text)
+        session = session_for(self.args.jobs)
+        listed = parallel(
+            lambda item: release_files(session, item[0], item[1].version),
+            sorted(pins.items()),
+            self.args.jobs,
+        )
+        files = [entry for group in listed for entry in group]
+        info.pins = len(pins)
+        info.files = len(files)
+        info.bytes = sum(size for _, size in files)
+        info.urls = [url for url, _ in files]
+        hashes = sum(len(pin.hashes) for pin in pins.values())
+        if hashes != info.files:
+            self.notes.append(
+                f"{input_name}: the simple API lists {info.files} files for dephash's pins, "
+                f"dephash wrote {hashes} hashes"
+            )
+        return info
+
+    def scenario_sha512(self, input_name: str) -> None:
+        """Cold digest cache vs the plain parallel download; warm vs sha256, interleaved."""
+        info = self.list_files(input_name)
+        input_path = self.input_path(input_name)
+        env = clean_env(PIP_CACHE_DIR=str(self.warm_pip_cache(input_name) / "pip"))
+        urls = self.fresh("urls") / "urls.txt"
+        urls.write_text("\n".join(info.urls), encoding="utf-8")
+        big = info.bytes > HEAVY_BYTES and not self.args.heavy
+        cold_rounds = 1 if big else self.args.cold_runs
+        note = f"one run: {info.bytes / 1e9:.1f} GB per cold run; --heavy runs more" if big else ""
+        cold = self.add(Series("sha512", input_name, "dephash-sha512", "cold", note=note))
+        download = self.add(Series("sha512", input_name, "plain-download", "none"))
+        if big:
+            download.skipped = f"not run by default ({info.bytes / 1e9:.1f} GB); --heavy runs it"
+        digest_cache = self.fresh("digest-cache")
+        for _ in range(cold_rounds):
+            shutil.rmtree(digest_cache)
+            out = self.new_output()
+            self.timed(
+                cold,
+                self.dephash_command(input_path, "sha512", digest_cache, out),
+                env,
+            )
+            self.outputs[(input_name, "dephash-sha512")] = out.read_text(encoding="utf-8")
+            if not big:
+                self.timed(
+                    download,
+                    [
+                        self.python,
+                        str(SCRIPT),
+                        "_download",
+                        str(urls),
+                        "--jobs",
+                        str(self.args.jobs),
+                    ],
+                    env,
+                )
+        warm512 = self.add(Series("sha512", input_name, "dephash-sha512", "warm"))
+        warm256 = self.add(Series("sha512", input_name, "dephash-sha256", "warm"))
+        for _ in range(self.args.runs):
+            for series, algorithm in ((warm256, "sha256"), (warm512, "sha512")):
+                out = self.new_output()
+                self.timed(
+                    series, self.dephash_command(input_path, algorithm, digest_cache, out), env
+                )
+        shutil.rmtree(digest_cache)
+
+    def scenario_memory(self) -> None:
+        """Peak RSS while hashing numpy's files (cold digest cache), dephash vs its pip."""
+        input_name = "numpy"
+        info = self.list_files(input_name)
+        series = self.add(
+            Series(
+                "memory",
+                input_name,
+                "dephash-sha512",
+                "cold",
+                note=f"{info.files} files, {info.bytes / 1e6:.0f} MB",
+            )
+        )
+        # pip's own cache warm, as in the sha512 runs; the digest cache cold every run.
+        env = clean_env(PIP_CACHE_DIR=str(self.warm_pip_cache(input_name) / "pip"))
+        for _ in range(self.args.memory_runs):
+            digest_cache = self.fresh("digest-cache")
+            out = self.new_output()
+            command = self.dephash_command(self.input_path(input_name), "sha512", digest_cache, out)
+            self.timed(series, command, env, sample_memory=True)
+            shutil.rmtree(digest_cache)
+
+    def outdated_command(self, input_path: Path) -> list[str]:
+        return [
+            part.format(
+                dephash=venv_bin(self.venv, "dephash"),
+                index=INDEX,
+                jobs=self.args.jobs,
+                input=input_path,
+            )
+            for part in shlex.split(self.args.outdated_command)
+        ]
+
+    def outdated_available(self) -> str | None:
+        """None if the outdated command exists (its words before the first option,
+        with --help, exit 0); else why not."""
+        words = self.outdated_command(Path("-"))
+        head = list(itertools.takewhile(lambda word: not word.startswith("-"), words))
+        completed = subprocess.run(
+            [*head, "--help"], capture_output=True, text=True, env=clean_env(), check=False
+        )
+        if completed.returncode == 0:
+            return None
+        return f"not available: `{shlex.join(['dephash', *head[1:], '--help'])}` fails"
+
+    def scenario_outdated(self) -> None:
+        """`dephash outdated FILE` vs `pip list --outdated` in a venv of the same 40 pins."""
+        input_path = INPUTS / "outdated40.txt"
+        ours = self.add(Series("outdated", "40 pins", "dephash-outdated", "warm"))
+        theirs = self.add(Series("outdated", "40 pins", "pip-list-outdated", "warm"))
+        reason = self.outdated_available()
+        if reason:
+            ours.skipped = theirs.skipped = reason
+            return
+        target = self.fresh("outdated-venv")
+        env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-setup")))
+        subprocess.run([self.python, "-m", "venv", str(target)], check=True, env=env)
+        pip = [str(venv_bin(target, "python")), "-m", "pip", "install", "-q", "-i", INDEX]
+        subprocess.run([*pip, pinned_pip_version()], check=True, env=env)
+        subprocess.run([*pip, "--no-deps", "-r", str(input_path)], check=True, env=env)
+        pip_env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-pip-list")))
+        dephash_env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-dephash-outdated")))
+        pip_list = [str(venv_bin(target, "python")), "-m", "pip", "list", "--outdated"]
+        pip_list += ["--exclude", "pip", "--exclude", "setuptools", "--index-url", INDEX]
+        dephash = self.outdated_command(input_path)
+        ours.note = f"`{self.args.outdated_command}`; exit codes 0 and 1 accepted"
+        # One untimed run each, in JSON, fills their caches and says whether they agree;
+        # then warm rounds, interleaved.
+        pip_json = subprocess.run(
+            [*pip_list, "--format", "json"], env=pip_env, capture_output=True, text=True
+        ).stdout
+        dephash_json = subprocess.run(
+            [*dephash, "--format", "json"], env=dephash_env, capture_output=True, text=True
+        ).stdout
+        self.compare_outdated(pip_json, dephash_json)
+        for _ in range(self.args.runs):
+            self.timed(theirs, pip_list, pip_env)
+            self.timed(ours, dephash, dephash_env, ok_codes=(0, 1))
+
+    def compare_outdated(self, pip_json: str, dephash_json: str) -> None:
+        """Do both name the same packages as outdated, with the same latest versions?"""
+        try:
+            theirs = {
+                canonical(item["name"]): item["latest_version"] for item in json.loads(pip_json)
+            }
+            ours = {
+                canonical(item["name"]): item["latest"]
+                for item in json.loads(dephash_json)["outdated"]
+            }
+        except (ValueError, KeyError, TypeError) as exc:
+            self.notes.append(f"outdated: could not compare the two reports ({exc!r})")
+            return
+        differ = sorted(
+            f"{name}: {ours.get(name, '-')} vs {theirs.get(name, '-')}"
+            for name in set(ours) | set(theirs)
+            if ours.get(name) != theirs.get(name)
+        )
+        self.notes.append(
+            f"outdated: dephash names {len(ours)} packages outdated, pip list --outdated "
+            f"{len(theirs)}; "
+            + (
+                "same packages, same latest versions"
+                if not differ
+                else "differences (dephash vs pip): " + ", ".join(differ)
+            )
+        )
+
+    def probe_json_api(self) -> None:
+        """pip-compile takes sha256 from the index's JSON API, matching its file URLs
+        to the simple API's links; where they cannot match, it downloads every file."""
+        if not any(s.tool == "pip-compile" and s.runs for s in self.series):
+            return
+        session = session_for(1)
+        base = INDEX.rstrip("/").rsplit("/", 1)[0]
+        try:
+            response = session.get(f"{base}/pypi/click/json", timeout=30)
+            url = response.json()["urls"][0]["url"]
+        except (ValueError, KeyError, IndexError, OSError) as exc:
+            self.notes.append(f"pip-compile: the index's JSON API did not answer ({exc})")
+            return
+        if not url.startswith(("http://", "https://")):
+            self.notes.append(
+                f"pip-compile downloads every file to hash it here: this index's JSON API "
+                f"({base}/pypi/NAME/json) gives relative file URLs ({url[:40]}...), which "
+                "pip-tools cannot match to the simple API's links. Where the JSON API gives "
+                "absolute URLs, as pypi.org's does, pip-compile reads the sha256 from it "
+                "instead and is much faster: the dephash/pip-compile ratios here are not "
+                "what a user of pypi.org would see."
+            )
+
+    def correctness(self, input_name: str) -> None:
+        ours = self.outputs.get((input_name, "dephash-sha256"))
+        if ours is None:
+            return
+        for tool in ("uv", "pip-compile"):
+            theirs = self.outputs.get((input_name, tool))
+            if theirs is not None:
+                self.comparisons.append(compare(input_name, tool, ours, theirs))
+        sha512 = self.outputs.get((input_name, "dephash-sha512"))
+        if sha512 is not None:
+            mine, other = parse_pinned(ours), parse_pinned(sha512)
+            same = {n: p.version for n, p in mine.items()} == {
+                n: p.version for n, p in other.items()
+            }
+            counts = [len(p.hashes) for p in mine.values()] == [
+                len(p.hashes) for p in other.values()
+            ]
+            if not (same and counts):
+                self.notes.append(
+                    f"{input_name}: dephash's sha512 output pins other versions or "
+                    "another number of files than its sha256 output"
+                )
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def fmt(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.2f}"
+
+
+def ratio(numerator: Series | None, denominator: Series | None) -> float | None:
+    if numerator is None or denominator is None:
+        return None
+    top, bottom = numerator.median(), denominator.median()
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return top / bottom
+
+
+def find(bench: Bench, scenario: str, input_name: str, tool: str, cache: str) -> Series | None:
+    for series in bench.series:
+        key = (series.scenario, series.input, series.tool, series.cache)
+        if key == (scenario, input_name, tool, cache) and series.runs:
+            return series
+    return None
+
+
+def target_rows(bench: Bench) -> list[list[str]]:
+    rows: list[list[str]] = []
+
+    def row(target: str, where: str, value: float | None, unit: str = "x") -> None:
+        limit, what = TARGETS[target]
+        if value is None:
+            rows.append([what, where, "not measured", f"≤ {limit:g}{unit}", "-"])
+            return
+        verdict = "PASS" if value <= limit else "MISS"
+        rows.append([what, where, f"{value:.2f}{unit}", f"≤ {limit:g}{unit}", verdict])
+
+    for name in bench.args.inputs:
+        for cache in ("warm", "cold"):
+            dephash = find(bench, "sha256", name, "dephash-sha256", cache)
+            if dephash is None:
+                continue
+            pip = find(bench, "sha256", name, "pip", cache)
+            compile_ = find(bench, "sha256", name, "pip-compile", cache)
+            row("sha256/pip", f"{name}, {cache} caches", ratio(dephash, pip))
+            if compile_ is not None:
+                row("sha256/pip-compile", f"{name}, {cache} caches", ratio(dephash, compile_))
+    for name in bench.args.inputs:
+        cold = find(bench, "sha512", name, "dephash-sha512", "cold")
+        download = find(bench, "sha512", name, "plain-download", "none")
+        if cold is not None and download is not None:
+            row("sha512-cold/download", name, ratio(cold, download))
+        warm = find(bench, "sha512", name, "dephash-sha512", "warm")
+        if warm is not None:
+            sha256 = find(bench, "sha512", name, "dephash-sha256", "warm")
+            row("sha512-warm/sha256", name, ratio(warm, sha256))
+    memory = find(bench, "memory", "numpy", "dephash-sha512", "cold")
+    if memory is not None:
+        own = max(run.own_peak_mb or 0.0 for run in memory.runs)
+        child = max(run.child_peak_mb or 0.0 for run in memory.runs)
+        whole = max(run.maxrss_mb for run in memory.runs)
+        row("memory", "numpy: dephash's own process", own, " MB")
+        row("memory", "numpy: largest child (pip)", child, " MB")
+        if whole > max(own, child) + 1:
+            bench.notes.append(
+                f"memory: wait4 saw {whole:.0f} MB in one process (sampling missed it)"
+            )
+    if "outdated" in bench.args.scenarios:
+        ours = find(bench, "outdated", "40 pins", "dephash-outdated", "warm")
+        theirs = find(bench, "outdated", "40 pins", "pip-list-outdated", "warm")
+        limit, what = TARGETS["outdated/pip-list"]
+        if ours is None or theirs is None:
+            reason = next(
+                (s.skipped for s in bench.series if s.scenario == "outdated" and s.skipped),
+                "not measured",
+            )
+            rows.append([what, "40 pins, warm caches", reason, f"≤ {limit:g}x", "-"])
+        else:
+            row("outdated/pip-list", "40 pins, warm caches", ratio(ours, theirs))
+    return rows
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
+CACHE_MEANING = {
+    "cold": "cold",
+    "warm": "warm",
+    "none": "no cache",
+    "-": "-",
+}
+
+
+def report(bench: Bench, meta: dict[str, Any]) -> str:
+    lines = [
+        "# dephash benchmark results",
+        "",
+        f"Measured {meta['date']} by `{meta['command']}`, in one run.",
+        "",
+        f"- Machine: {meta['machine']['cores']} cores ({meta['machine']['cpu']}), "
+        f"{meta['machine']['memory']}, {meta['machine']['system']}; "
+        f"load average {meta['load_start']:.1f} at the start, {meta['load_end']:.1f} at the end"
+        " (the cores were shared: expect noise).",
+        "- Tools: " + "; ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
+        f"- Index: {INDEX} for every tool; dephash `--jobs {bench.args.jobs}`, the download "
+        f"baseline {bench.args.jobs} threads; {bench.args.runs} warm runs, "
+        f"{bench.args.cold_runs} cold runs (see the table) per series; "
+        f"whole run {meta['elapsed'] / 60:.1f} min.",
+        "",
+        "## Targets (issue 3 and 4)",
+        "",
+        "Ratios of medians.",
+        "",
+    ]
+    lines += table(["Target", "Where", "Measured", "Limit", "Result"], target_rows(bench))
+    lines += ["", "## Timings", ""]
+    rows = []
+    for s in bench.series:
+        if s.skipped:
+            cache = CACHE_MEANING.get(s.cache, s.cache)
+            rows.append([s.scenario, s.input, s.tool, cache, "0", s.skipped, "", "", "", ""])
+            continue
+        if not s.runs:
+            continue
+        cpu = statistics.median(r.cpu_seconds for r in s.runs)
+        rss = max(r.maxrss_mb for r in s.runs)
+        rows.append(
+            [
+                s.scenario,
+                s.input,
+                s.tool,
+                CACHE_MEANING.get(s.cache, s.cache),
+                str(len(s.runs)),
+                fmt(s.median()),
+                fmt(min(s.seconds())),
+                fmt(max(s.seconds())),
+                fmt(cpu),
+                f"{rss:.0f}",
+            ]
+            + ([s.note] if s.note else [])
+        )
+    width = max((len(r) for r in rows), default=10)
+    header = ["Scenario", "Input", "Tool", "Caches", "n", "Median s", "Min s", "Max s"]
+    header += ["CPU s (median)", "Peak RSS MB"]
+    if width > len(header):
+        header.append("Note")
+    lines += table(header, [r + [""] * (len(header) - len(r)) for r in rows])
+    lines += ["", "## How time grows with the number of pins", ""]
+    grow = []
+    for name in bench.args.inputs:
+        info = bench.inputs.get(name)
+        pip = find(bench, "sha256", name, "pip", "warm")
+        ours = find(bench, "sha256", name, "dephash-sha256", "warm")
+        uv = find(bench, "sha256", name, "uv", "warm")
+        warm512 = find(bench, "sha512", name, "dephash-sha512", "warm")
+        if info is None or ours is None:
+            continue
+        median = ours.median() or 0.0
+        grow.append(
+            [
+                name,
+                str(info.top_level),
+                str(info.pins),
+                str(info.files),
+                f"{info.bytes / 1e9:.2f}",
+                fmt(pip.median() if pip else None),
+                fmt(median),
+                f"{median / info.pins * 1000:.0f}" if info.pins else "-",
+                fmt(warm512.median() if warm512 else None),
+                fmt(uv.median() if uv else None),
+            ]
+        )
+    lines += table(
+        [
+            "Input",
+            "Top-level",
+            "Pins",
+            "Files",
+            "GB",
+            "pip s",
+            "dephash sha256 s",
+            "ms per pin",
+            "dephash sha512 warm s",
+            "uv s",
+        ],
+        grow,
+    )
+    lines += ["", "Warm caches throughout.", "", "## Correctness: dephash sha256 vs others", ""]
+    crows = []
+    for c in bench.comparisons:
+        same = not (c.only_dephash or c.only_other or c.version_differs or c.hash_differs)
+        agree = c.same_version - len(c.hash_differs)
+        crows.append(
+            [
+                c.input,
+                c.other,
+                f"{c.pins_dephash} / {c.pins_other}",
+                f"{c.hashes_dephash} / {c.hashes_other}",
+                "identical"
+                if same
+                else f"differ; same hashes for {agree} of the {c.same_version} pins "
+                "both have at the same version",
+                "; ".join(
+                    part
+                    for part in (
+                        "only dephash: " + ", ".join(c.only_dephash) if c.only_dephash else "",
+                        "only " + c.other + ": " + ", ".join(c.only_other) if c.only_other else "",
+                        "versions: " + ", ".join(c.version_differs) if c.version_differs else "",
+                        "hashes: " + ", ".join(c.hash_differs) if c.hash_differs else "",
+                    )
+                    if part
+                ),
+            ]
+        )
+    lines += table(
+        ["Input", "Against", "Pins (dephash / other)", "Hashes", "Pins and hashes", "Detail"],
+        crows,
+    )
+    if bench.notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in bench.notes]
+    return "\n".join(lines) + "\n"
+
+
+def chart_panels(bench: Bench) -> list[tuple[str, list[tuple[str, float]]]]:
+    """(title, [(label, median seconds)]) for each panel of the chart."""
+    panels = []
+    labels = {
+        "pip": "bare pip resolution",
+        "dephash-sha256": "dephash sha256",
+        "uv": "uv pip compile",
+        "pip-compile": "pip-compile",
+    }
+    for name in bench.args.inputs:
+        bars = []
+        for tool, label in labels.items():
+            series = find(bench, "sha256", name, tool, "warm")
+            if series is not None and series.median() is not None:
+                bars.append((label, series.median() or 0.0))
+        if bars:
+            info = bench.inputs.get(name)
+            pins = f", {info.pins} pins" if info and info.pins else ""
+            panels.append((f"sha256, {name} input{pins}, warm caches", bars))
+    for name in bench.args.sha512_inputs:
+        bars = []
+        for scenario, tool, cache, label in (
+            ("sha512", "plain-download", "none", "plain parallel download"),
+            ("sha512", "dephash-sha512", "cold", "dephash sha512, cold digest cache"),
+            ("sha512", "dephash-sha512", "warm", "dephash sha512, warm digest cache"),
+            ("sha512", "dephash-sha256", "warm", "dephash sha256"),
+        ):
+            series = find(bench, scenario, name, tool, cache)
+            if series is not None and series.median() is not None:
+                bars.append((label, series.median() or 0.0))
+        if len(bars) > 1:
+            panels.append((f"sha512, {name} input", bars))
+    return panels
+
+
+def svg_chart(panels: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> str:
+    """Horizontal bars of median seconds, one panel (and scale) per comparison."""
+    width, label_width, bar_height, gap = 760, 250, 18, 6
+    plot = width - label_width - 70
+    parts = [
+        '<text x="10" y="18" fill="#57606a">Median wall-clock seconds, lower is better; '
+        "one scale per panel.</text>"
+    ]
+    y = 34
+    for title, bars in panels:
+        parts.append(f'<text x="10" y="{y + 14}" font-weight="bold">{escape(title)}</text>')
+        y += 24
+        top = max(value for _, value in bars) or 1.0
+        for label, value in bars:
+            length = max(1.0, plot * value / top)
+            colour = "#1f6feb" if label.startswith("dephash") else "#8b949e"
+            parts.append(
+                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
+                f"{escape(label)}</text>"
+                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+                f'fill="{colour}"/>'
+                f'<text x="{label_width + length + 6:.1f}" y="{y + 13}">{value:.2f} s</text>'
+            )
+            y += bar_height + gap
+        y += 14
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
+        f'font-family="sans-serif" font-size="12">'
+        f'<rect width="{width}" height="{y}" fill="white"/>' + "".join(parts) + "</svg>\n"
+    )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description=bench.__doc__.split("\n\n")[0] if bench.__doc__ else None,
+        epilog="Scenarios: sha256 (pip, dephash sha256, uv, pip-compile; cold, then warm "
+        "caches), sha512 (dephash cold digest cache vs a plain parallel download of the "
+        "same files; warm digest cache vs sha256), memory (numpy, peak RSS), outdated "
+        "(dephash outdated vs pip list --outdated; 'not available' until dephash has it).",
+    )
+
+    def names(allowed: Sequence[str]) -> Callable[[str], list[str]]:
+        def parse(text: str) -> list[str]:
+            chosen = [part.strip() for part in text.split(",") if part.strip()]
+            unknown = sorted(set(chosen) - set(allowed))
+            if unknown:
+                raise argparse.ArgumentTypeError(
+                    f"unknown: {', '.join(unknown)} (choose from {', '.join(allowed)})"
+                )
+            return chosen
+
+        return parse
+
+    parser.add_argument(
+        "--scenarios",
+        type=names(ALL_SCENARIOS),
+        default=",".join(ALL_SCENARIOS),
+        help="comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--inputs",
+        type=names(ALL_INPUTS),
+        default=",".join(ALL_INPUTS),
+        help="bench/inputs/NAME.txt, comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--sha512-inputs",
+        type=names(ALL_INPUTS),
+        default="medium,large",
+        help="inputs of the sha512 scenario (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="warm runs per series (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        default=3,
+        help="cold runs per series; 1 for pip-compile and on the large input unless "
+        "--heavy (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-runs", type=int, default=1, help="numpy memory runs (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--heavy",
+        action="store_true",
+        help="also the costly parts: pip-compile on the large input, several cold "
+        "sha512 runs and the download baseline on inputs over 3 GB",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=8, help="dephash --jobs and download threads (default: 8)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="seconds per command (default: 900)"
+    )
+    parser.add_argument(
+        "--outdated-command",
+        default="{dephash} outdated --index-url {index} --jobs {jobs} {input}",
+        help="the dephash outdated command line; {dephash}, {index}, {jobs}, {input} "
+        "are filled in (default: %(default)s)",
+    )
+    parser.add_argument("--markdown", type=Path, help="write the Markdown report here too")
+    parser.add_argument("--chart", type=Path, help="write an SVG bar chart of the medians here")
+    parser.add_argument(
+        "--json", type=Path, help="write the results here (default: bench/results/DATE.json)"
+    )
+    parser.add_argument(
+        "--venv", type=Path, default=DEFAULT_VENV, help="the bench venv (default: bench/.venv)"
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the Python that creates the bench venv (default: this one)",
+    )
+    parser.add_argument("--setup", action="store_true", help="recreate the bench venv first")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: render the report (and --markdown, --chart) of saved results",
+    )
+    parser.add_argument(
+        "--keep-work", action="store_true", help="keep the caches and outputs (a temp folder)"
+    )
+    return parser.parse_args(argv)
+
+
+def in_venv(venv: Path) -> bool:
+    return Path(sys.prefix).resolve() == venv.resolve()
+
+
+SAVED_ARGS = ("scenarios", "inputs", "sha512_inputs", "runs", "cold_runs", "jobs", "heavy")
+
+
+def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Bench, dict[str, Any]]:
+    """Every scenario asked for, in order; then the correctness checks."""
+    started = time.monotonic()
+    load_start = os.getloadavg()[0]
+    work = Path(tempfile.mkdtemp(prefix="dephash-bench-"))
+    bench = Bench(args, work)
+    try:
+        for name in args.inputs:
+            bench.inputs[name] = InputInfo(name, bench.top_level(name))
+        if "sha256" in args.scenarios:
+            for name in args.inputs:
+                bench.scenario_sha256(name)
+                bench.list_files(name)
+        if "sha512" in args.scenarios:
+            for name in args.sha512_inputs:
+                bench.scenario_sha512(name)
+        if "memory" in args.scenarios:
+            bench.scenario_memory()
+        if "outdated" in args.scenarios:
+            bench.scenario_outdated()
+        for name in args.inputs:
+            bench.correctness(name)
+        bench.probe_json_api()
+    finally:
+        if args.keep_work:
+            log(f"caches and outputs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python3 bench/run.py " + shlex.join(argv),
+        "args": {key: getattr(args, key) for key in SAVED_ARGS},
+        "machine": machine(),
+        "versions": tool_versions(args.venv),
+        "load_start": load_start,
+        "load_end": os.getloadavg()[0],
+        "elapsed": time.monotonic() - started,
+    }
+    return bench, meta
+
+
+def save(bench: Bench, meta: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "meta": meta,
+        "inputs": {
+            name: {k: v for k, v in asdict(info).items() if k != "urls"}
+            for name, info in bench.inputs.items()
+        },
+        "series": [asdict(s) for s in bench.series],
+        "comparisons": [asdict(c) for c in bench.comparisons],
+        "notes": bench.notes,
+    }
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    log(f"results written to {path}")
+
+
+def load(path: Path, args: argparse.Namespace) -> tuple[Bench, dict[str, Any]]:
+    """A benchmark's saved results, to render its report and chart again."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = document["meta"]
+    for key, value in meta.get("args", {}).items():
+        setattr(args, key, value)
+    bench = Bench(args, Path(tempfile.gettempdir()))
+    for item in document["series"]:
+        runs = [Run(**run) for run in item.pop("runs")]
+        bench.series.append(Series(**item, runs=runs))
+    bench.inputs = {name: InputInfo(**info) for name, info in document["inputs"].items()}
+    bench.comparisons = [Comparison(**item) for item in document["comparisons"]]
+    bench.notes = list(document["notes"])
+    return bench, meta
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv[:1] == ["_download"]:
+        download_all(Path(argv[1]), int(argv[3]) if argv[2:3] == ["--jobs"] else 8)
+        return 0
+    args = parse_args(argv)
+    args.venv = args.venv.resolve()
+    # A plain kill still runs the clean-up (the temp folder of caches can hold gigabytes).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    if args.from_json:
+        bench, meta = load(args.from_json, args)
+    else:
+        if not in_venv(args.venv):
+            ensure_venv(args.venv, args.python, args.setup)
+            python = str(venv_bin(args.venv, "python"))
+            rest = [a for a in argv if a != "--setup"]
+            os.execv(python, [python, str(SCRIPT), *rest])
+        try:
+            bench, meta = measure_all(args, argv)
+        except ToolFailed as exc:
+            log(f"error: {exc}")
+            return 1
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        save(bench, meta, args.json or RESULTS / f"{stamp}.json")
+    text = report(bench, meta)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.chart:
+        args.chart.write_text(svg_chart(chart_panels(bench)), encoding="utf-8")
+    return 0
