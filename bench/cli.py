@@ -4,12 +4,10 @@ results, and rendering the report and chart."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import itertools
 import json
 import os
-import platform
 import re
 import shlex
 import shutil
@@ -28,18 +26,21 @@ from pathlib import Path
 from typing import Any
 
 import bench
+from bench.config import DEFAULT_VENV, INDEX, INPUTS, RESULTS, SCRIPT, log
+from bench.environment import (
+    clean_env,
+    ensure_venv,
+    in_venv,
+    machine,
+    pinned_pip_version,
+    tool_versions,
+    venv_bin,
+)
+from bench.measuring import Run, Series, ToolFailed, measure
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-INPUTS = BENCH / "inputs"
-RESULTS = BENCH / "results"
-DEFAULT_VENV = BENCH / ".venv"
-SCRIPT = BENCH / "run.py"  # the entry script: the bench venv re-runs it, the baseline runs it
-INDEX = "https://pypi.org/simple/"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # dephash hashes wheels and the sdist formats packaging can name (.tar.gz, .zip).
 ARCHIVES = (".whl", ".tar.gz", ".zip")
-STAMP = "bench-stamp.json"
 HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
 HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
 CHUNK = 1 << 20  # the chunk size dephash streams with (dephash/digests.py)
@@ -57,315 +58,6 @@ TARGETS = {
     "memory": (150.0, "peak RSS (MB) hashing numpy's files with sha512, cold"),
     "outdated/pip-list": (1.0, "dephash outdated / pip list --outdated (40 pins)"),
 }
-
-
-def log(message: str) -> None:
-    """Progress goes to stderr; the report goes to stdout."""
-    print(f"bench: {message}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- environment
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any pip, uv or dephash setting or config file.
-
-    The machine's CA bundle variables (SSL_CERT_FILE, REQUESTS_CA_BUNDLE) stay: they
-    are how every tool here, alike, trusts the network's TLS.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PIP_", "UV_", "DEPHASH_"))
-        and key not in {"VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONPATH", "PYTHONHOME"}
-    }
-    env.update(
-        PIP_CONFIG_FILE=os.devnull,
-        PIP_DISABLE_PIP_VERSION_CHECK="1",
-        PIP_NO_INPUT="1",
-        UV_NO_CONFIG="1",
-        UV_PYTHON_DOWNLOADS="never",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.update(extra)
-    return env
-
-
-def venv_bin(venv: Path, name: str) -> Path:
-    return venv / "bin" / name
-
-
-def pinned_pip_version() -> str:
-    """The pip that dephash's own CI installs (requirements-prod.txt), else the minimum."""
-    try:
-        text = (ROOT / "requirements-prod.txt").read_text(encoding="utf-8")
-    except OSError:
-        return "pip>=25.3"
-    match = re.search(r"^pip==(\S+)", text, re.MULTILINE)
-    return f"pip=={match.group(1)}" if match else "pip>=25.3"
-
-
-def ensure_venv(venv: Path, python: str, force: bool) -> None:
-    """Create the bench venv and install the tools, unless its stamp says it is done."""
-    wanted = {
-        "pip": pinned_pip_version(),
-        "tools": ["-e", str(ROOT), "pip-tools", "uv", "requests"],
-        "python": python,
-    }
-    stamp = venv / STAMP
-    if not force and stamp.is_file():
-        with contextlib.suppress(ValueError, OSError):
-            if json.loads(stamp.read_text(encoding="utf-8")) == wanted:
-                return
-    log(f"setting up {venv} (pip from PyPI only, this machine's pip config ignored)")
-    if force and venv.exists():
-        shutil.rmtree(venv)
-    env = clean_env()
-    subprocess.run([python, "-m", "venv", str(venv)], check=True, env=env)
-    pip = [str(venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "-i", INDEX]
-    subprocess.run([*pip, str(wanted["pip"])], check=True, env=env)
-    subprocess.run([*pip, "--upgrade", *wanted["tools"]], check=True, env=env)
-    stamp.write_text(json.dumps(wanted), encoding="utf-8")
-
-
-def output_of(command: Sequence[str], env: dict[str, str] | None = None) -> str:
-    completed = subprocess.run(
-        command, capture_output=True, text=True, check=False, env=env, cwd=ROOT
-    )
-    return (completed.stdout or completed.stderr).strip()
-
-
-def tool_versions(venv: Path) -> dict[str, str]:
-    env = clean_env()
-    python = str(venv_bin(venv, "python"))
-
-    def version(*command: str) -> str:
-        text = output_of(command, env)
-        match = re.search(r"\d+\.\d+(?:\.\d+)*\S*", text)
-        return match.group(0).rstrip(",") if match else text
-
-    commit = output_of(["git", "rev-parse", "--short", "HEAD"])
-    dirty = output_of(["git", "status", "--porcelain", "--", "dephash", "setup.py"])
-    return {
-        "Python": version(python, "--version"),
-        "pip": version(python, "-m", "pip", "--version"),
-        "pip-tools": version(str(venv_bin(venv, "pip-compile")), "--version"),
-        "uv": version(str(venv_bin(venv, "uv")), "--version"),
-        "dephash": version(str(venv_bin(venv, "dephash")), "--version")
-        + f" (commit {commit}{', dephash/ modified' if dirty else ''})",
-    }
-
-
-def machine() -> dict[str, str]:
-    model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    memory = ""
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        kb = int(Path("/proc/meminfo").read_text(encoding="utf-8").split()[1])
-        memory = f"{kb / 1024 / 1024:.0f} GiB"
-    return {
-        "cores": str(os.cpu_count()),
-        "cpu": model or platform.processor(),
-        "memory": memory,
-        "system": f"{platform.system()} {platform.release()}",
-    }
-
-
-# --------------------------------------------------------------------------- measuring
-
-
-@dataclass
-class Run:
-    """One timed run of one command."""
-
-    seconds: float
-    cpu_seconds: float  # user + system, of the process and its waited-for children
-    maxrss_mb: float  # wait4: the largest RSS of the process or any of its children
-    returncode: int
-    own_peak_mb: float | None = None  # VmHWM of the process itself (memory runs)
-    child_peak_mb: float | None = None  # the largest VmHWM among its descendants
-    load: float = 0.0  # 1-minute load average when it started
-
-
-def _status_kb(pid: int, key: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="utf-8") as stream:
-            for line in stream:
-                if line.startswith(key):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as stream:
-                parents[int(entry)] = int(stream.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    found: list[int] = []
-    frontier = [root]
-    while frontier:
-        current = frontier.pop()
-        children = [pid for pid, parent in parents.items() if parent == current]
-        found += children
-        frontier += children
-    return found
-
-
-class PeakSampler:
-    """Polls the peak RSS (VmHWM) of a process, and of its descendants, while it runs."""
-
-    def __init__(self, pid: int, interval: float = 0.05, scan_every: int = 4) -> None:
-        self.pid = pid
-        self.interval = interval
-        self.scan_every = scan_every
-        self.own_kb = 0
-        self.child_kb = 0
-        self.children: set[int] = set()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-
-    def __enter__(self) -> PeakSampler:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    def _loop(self) -> None:
-        tick = 0
-        while not self.stop.is_set():
-            own = _status_kb(self.pid, "VmHWM")
-            if own is not None:
-                self.own_kb = max(self.own_kb, own)
-            if tick % self.scan_every == 0:
-                self.children.update(_descendants(self.pid))
-            for child in list(self.children):
-                peak = _status_kb(child, "VmHWM")
-                if peak is None:
-                    self.children.discard(child)
-                else:
-                    self.child_kb = max(self.child_kb, peak)
-            tick += 1
-            self.stop.wait(self.interval)
-
-
-class ToolFailed(RuntimeError):
-    """A measured command failed: the run, and the benchmark's numbers, are void."""
-
-
-# A tiny launcher starts each measured command. wait4's ru_maxrss of a child counts the
-# memory of the process that spawned it (Linux records the old address space's peak at
-# exec), so a command spawned straight from this script would inherit the script's own
-# peak; spawned from the launcher (about 10 MB), its peak is its own.
-LAUNCHER = """
-import json, os, sys, time
-started = time.perf_counter()
-pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
-                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-print(pid, flush=True)
-_, status, usage = os.wait4(pid, 0)
-print(json.dumps([time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
-                  usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
-"""
-
-
-def measure(
-    command: Sequence[str],
-    env: dict[str, str],
-    *,
-    timeout: float,
-    sample_memory: bool = False,
-    ok_codes: Sequence[int] = (0,),
-    cwd: Path = ROOT,
-) -> Run:
-    """Run ``command`` once: wall time, and CPU time and peak RSS from wait4.
-
-    CPU time and ru_maxrss cover the command and the children it waited for
-    (ru_maxrss: the largest single process, not a sum).
-    """
-    load = os.getloadavg()[0]
-    launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, *command]
-    with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(
-            launcher,
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            start_new_session=True,
-            text=True,
-        )
-        timer = threading.Timer(timeout, _kill_group, args=(process.pid,))
-        timer.start()
-        try:
-            assert process.stdout is not None
-            pid = process.stdout.readline().strip()
-            sampler = PeakSampler(int(pid)) if sample_memory and pid.isdigit() else None
-            with sampler or contextlib.nullcontext():
-                result = process.stdout.readline()
-            process.wait()
-        finally:
-            timer.cancel()
-        try:
-            seconds, cpu_seconds, maxrss_kb, returncode = json.loads(result)
-        except ValueError:
-            seconds, cpu_seconds, maxrss_kb, returncode = 0.0, 0.0, 0, process.returncode
-        if returncode not in ok_codes:
-            stderr.seek(0)
-            tail = stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise ToolFailed(
-                f"{shlex.join(command)} exited {returncode}"
-                + (f" (killed after {timeout:.0f} s)" if returncode < 0 else "")
-                + ":\n  "
-                + "\n  ".join(tail)
-            )
-    return Run(
-        seconds=seconds,
-        cpu_seconds=cpu_seconds,
-        maxrss_mb=maxrss_kb / 1024,
-        returncode=returncode,
-        own_peak_mb=sampler.own_kb / 1024 if sampler else None,
-        child_peak_mb=sampler.child_kb / 1024 if sampler else None,
-        load=load,
-    )
-
-
-def _kill_group(pid: int) -> None:
-    """Ends a measured command that ran past its time limit (its own session only)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, 9)
-
-
-@dataclass
-class Series:
-    """The runs of one tool on one input in one scenario."""
-
-    scenario: str
-    input: str
-    tool: str
-    cache: str  # "cold" or "warm", and what that means for this tool
-    runs: list[Run] = field(default_factory=list)
-    skipped: str | None = None
-    note: str = ""
-
-    def seconds(self) -> list[float]:
-        return [run.seconds for run in self.runs]
-
-    def median(self) -> float | None:
-        return statistics.median(self.seconds()) if self.runs else None
 
 
 @dataclass
@@ -1336,10 +1028,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--keep-work", action="store_true", help="keep the caches and outputs (a temp folder)"
     )
     return parser.parse_args(argv)
-
-
-def in_venv(venv: Path) -> bool:
-    return Path(sys.prefix).resolve() == venv.resolve()
 
 
 SAVED_ARGS = ("scenarios", "inputs", "sha512_inputs", "runs", "cold_runs", "jobs", "heavy")
