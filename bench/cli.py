@@ -8,7 +8,6 @@ import datetime
 import itertools
 import json
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -16,9 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from html import escape
@@ -27,6 +24,7 @@ from typing import Any
 
 import bench
 from bench.config import DEFAULT_VENV, INDEX, INPUTS, RESULTS, SCRIPT, log
+from bench.correctness import Comparison, canonical, compare, parse_pinned
 from bench.environment import (
     clean_env,
     ensure_venv,
@@ -36,14 +34,11 @@ from bench.environment import (
     tool_versions,
     venv_bin,
 )
+from bench.index import download_all, parallel, release_files, session_for
 from bench.measuring import Run, Series, ToolFailed, measure
 
-SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
-# dephash hashes wheels and the sdist formats packaging can name (.tar.gz, .zip).
-ARCHIVES = (".whl", ".tar.gz", ".zip")
 HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
 HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
-CHUNK = 1 << 20  # the chunk size dephash streams with (dephash/digests.py)
 
 ALL_INPUTS = ("small", "medium", "large")
 ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
@@ -68,143 +63,6 @@ class InputInfo:
     files: int = 0
     bytes: int = 0
     urls: list[str] = field(default_factory=list, repr=False)
-
-
-@dataclass
-class Comparison:
-    input: str
-    other: str
-    pins_dephash: int
-    pins_other: int
-    only_dephash: list[str]
-    only_other: list[str]
-    version_differs: list[str]
-    hashes_dephash: int
-    hashes_other: int
-    hash_differs: list[str]
-    same_version: int  # pins both have at the same version
-
-
-# --------------------------------------------------------------------------- outputs
-
-
-@dataclass(frozen=True)
-class Pinned:
-    version: str
-    hashes: frozenset[str]
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
-_HASH = re.compile(r"--hash[= ]([A-Za-z0-9]+:[0-9a-fA-F]+)")
-
-
-def parse_pinned(text: str) -> dict[str, Pinned]:
-    """``name==version`` and ``--hash`` options of a hashed requirements file."""
-    pins: dict[str, Pinned] = {}
-    for line in re.sub(r"\\\r?\n", " ", text).splitlines():
-        match = _PIN.match(line.strip())
-        if match:
-            hashes = frozenset(value.lower() for value in _HASH.findall(line))
-            pins[canonical(match.group(1))] = Pinned(match.group(2), hashes)
-    return pins
-
-
-def compare(input_name: str, other: str, ours: str, theirs: str) -> Comparison:
-    mine, their = parse_pinned(ours), parse_pinned(theirs)
-    common = sorted(set(mine) & set(their))
-    differs = []
-    for name in common:
-        if mine[name].version == their[name].version and mine[name].hashes != their[name].hashes:
-            extra = len(mine[name].hashes - their[name].hashes)
-            missing = len(their[name].hashes - mine[name].hashes)
-            differs.append(f"{name}=={mine[name].version} (+{extra} dephash only, -{missing})")
-    return Comparison(
-        input=input_name,
-        other=other,
-        pins_dephash=len(mine),
-        pins_other=len(their),
-        only_dephash=sorted(f"{n}=={mine[n].version}" for n in set(mine) - set(their)),
-        only_other=sorted(f"{n}=={their[n].version}" for n in set(their) - set(mine)),
-        version_differs=[
-            f"{n}: {mine[n].version} vs {their[n].version}"
-            for n in common
-            if mine[n].version != their[n].version
-        ],
-        hashes_dephash=sum(len(p.hashes) for p in mine.values()),
-        hashes_other=sum(len(p.hashes) for p in their.values()),
-        hash_differs=differs,
-        same_version=sum(1 for n in common if mine[n].version == their[n].version),
-    )
-
-
-def filename_release(filename: str) -> tuple[str, str] | None:
-    """(canonical name, version) of a wheel or sdist filename, without packaging."""
-    if filename.endswith(".whl"):
-        parts = filename[:-4].split("-")
-        return (canonical(parts[0]), parts[1].lower()) if len(parts) in (5, 6) else None
-    for extension in ARCHIVES[1:]:
-        if filename.endswith(extension):
-            name, sep, version = filename[: -len(extension)].rpartition("-")
-            return (canonical(name), version.lower()) if sep else None
-    return None
-
-
-def release_files(session: Any, name: str, version: str) -> list[tuple[str, int]]:
-    """(url, size) of every file of ``name==version`` that the index lists."""
-    response = session.get(f"{INDEX}{name}/", headers={"Accept": SIMPLE_JSON}, timeout=60)
-    response.raise_for_status()
-    wanted = (canonical(name), version.lower())
-    return [
-        (urllib.parse.urljoin(response.url, entry["url"]), int(entry.get("size") or 0))
-        for entry in response.json()["files"]
-        if filename_release(entry["filename"]) == wanted
-    ]
-
-
-def session_for(jobs: int) -> Any:
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=jobs, pool_maxsize=jobs, max_retries=3)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
-def parallel(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> list[Any]:
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items) or 1))) as pool:
-        return list(pool.map(function, items))
-
-
-def download_all(url_file: Path, jobs: int) -> None:
-    """The plain baseline: stream every URL to /dev/null on ``jobs`` threads; no hashing."""
-    urls = url_file.read_text(encoding="utf-8").split()
-    session = session_for(jobs)
-    total = [0]
-    lock = threading.Lock()
-
-    def fetch(url: str) -> None:
-        received = 0
-        with (
-            session.get(url, stream=True, timeout=60) as response,
-            open(os.devnull, "wb") as sink,
-        ):
-            response.raise_for_status()
-            for chunk in response.iter_content(CHUNK):
-                sink.write(chunk)
-                received += len(chunk)
-        with lock:
-            total[0] += received
-
-    parallel(fetch, urls, jobs)
-    print(json.dumps({"files": len(urls), "bytes": total[0]}))
 
 
 # --------------------------------------------------------------------------- the benchmark
