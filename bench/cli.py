@@ -119,7 +119,7 @@ class Bench:
     # ---- the commands, one per tool
 
     def pip_command(self, input_path: Path, scratch: Path) -> list[str]:
-        """Exactly the resolution dephash runs inside (see dephash/pip.py)."""
+        """Exactly the resolution dephash runs inside (the pip command dephash starts)."""
         return [
             self.python,
             "-m",

@@ -17,7 +17,7 @@ from bench.correctness import canonical
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # dephash hashes wheels and the sdist formats packaging can name (.tar.gz, .zip).
 ARCHIVES = (".whl", ".tar.gz", ".zip")
-CHUNK = 1 << 20  # the chunk size dephash streams with (dephash/digests.py)
+CHUNK = 1 << 20  # the chunk size dephash streams with
 
 
 def filename_release(filename: str) -> tuple[str, str] | None:
