@@ -11,18 +11,17 @@ import os
 import shlex
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from html import escape
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import bench
+from bench.chart import chart_panels, svg_chart
 from bench.config import DEFAULT_VENV, INDEX, INPUTS, RESULTS, SCRIPT, log
 from bench.correctness import Comparison, canonical, compare, parse_pinned
 from bench.environment import (
@@ -36,6 +35,8 @@ from bench.environment import (
 )
 from bench.index import download_all, parallel, release_files, session_for
 from bench.measuring import Run, Series, ToolFailed, measure
+from bench.report import report
+from bench.results import InputInfo, Results
 
 HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
 HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
@@ -43,26 +44,6 @@ HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 ru
 ALL_INPUTS = ("small", "medium", "large")
 ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
 SHA256_TOOLS = ("pip", "dephash-sha256", "uv", "pip-compile")
-
-# Issue 3's targets: (key, limit, what it compares).
-TARGETS = {
-    "sha256/pip": (1.3, "dephash sha256 / bare pip resolution"),
-    "sha256/pip-compile": (0.25, "dephash sha256 / pip-compile --generate-hashes"),
-    "sha512-cold/download": (1.3, "dephash sha512, cold digest cache / plain parallel download"),
-    "sha512-warm/sha256": (1.3, "dephash sha512, warm digest cache / dephash sha256"),
-    "memory": (150.0, "peak RSS (MB) hashing numpy's files with sha512, cold"),
-    "outdated/pip-list": (1.0, "dephash outdated / pip list --outdated (40 pins)"),
-}
-
-
-@dataclass
-class InputInfo:
-    name: str
-    top_level: int
-    pins: int = 0
-    files: int = 0
-    bytes: int = 0
-    urls: list[str] = field(default_factory=list, repr=False)
 
 
 # --------------------------------------------------------------------------- the benchmark
@@ -74,10 +55,7 @@ class Bench:
         self.venv: Path = args.venv
         self.python = str(venv_bin(self.venv, "python"))
         self.work = work
-        self.series: list[Series] = []
-        self.inputs: dict[str, InputInfo] = {}
-        self.comparisons: list[Comparison] = []
-        self.notes: list[str] = []
+        self.results = Results(args)
         self.outputs: dict[tuple[str, str], str] = {}  # (input, tool) -> last output text
         self.pip_caches: dict[str, Path] = {}  # input -> dephash's warm cache root
         self.counter = 0
@@ -103,7 +81,7 @@ class Bench:
         return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
     def add(self, series: Series) -> Series:
-        self.series.append(series)
+        self.results.series.append(series)
         return series
 
     def timed(self, series: Series, command: Sequence[str], env: dict[str, str], **kw: Any) -> Run:
@@ -262,7 +240,9 @@ class Bench:
 
     def list_files(self, input_name: str) -> InputInfo:
         """Pins of dephash's sha256 output, and every file of those versions (simple API)."""
-        info = self.inputs.setdefault(input_name, InputInfo(input_name, self.top_level(input_name)))
+        info = self.results.inputs.setdefault(
+            input_name, InputInfo(input_name, self.top_level(input_name))
+        )
         if info.urls:
             return info
         text = self.outputs.get((input_name, "dephash-sha256"))
@@ -290,7 +270,7 @@ class Bench:
         info.urls = [url for url, _ in files]
         hashes = sum(len(pin.hashes) for pin in pins.values())
         if hashes != info.files:
-            self.notes.append(
+            self.results.notes.append(
                 f"{input_name}: the simple API lists {info.files} files for dephash's pins, "
                 f"dephash wrote {hashes} hashes"
             )
@@ -433,14 +413,14 @@ class Bench:
                 for item in json.loads(dephash_json)["outdated"]
             }
         except (ValueError, KeyError, TypeError) as exc:
-            self.notes.append(f"outdated: could not compare the two reports ({exc!r})")
+            self.results.notes.append(f"outdated: could not compare the two reports ({exc!r})")
             return
         differ = sorted(
             f"{name}: {ours.get(name, '-')} vs {theirs.get(name, '-')}"
             for name in set(ours) | set(theirs)
             if ours.get(name) != theirs.get(name)
         )
-        self.notes.append(
+        self.results.notes.append(
             f"outdated: dephash names {len(ours)} packages outdated, pip list --outdated "
             f"{len(theirs)}; "
             + (
@@ -453,7 +433,7 @@ class Bench:
     def probe_json_api(self) -> None:
         """pip-compile takes sha256 from the index's JSON API, matching its file URLs
         to the simple API's links; where they cannot match, it downloads every file."""
-        if not any(s.tool == "pip-compile" and s.runs for s in self.series):
+        if not any(s.tool == "pip-compile" and s.runs for s in self.results.series):
             return
         session = session_for(1)
         base = INDEX.rstrip("/").rsplit("/", 1)[0]
@@ -461,10 +441,10 @@ class Bench:
             response = session.get(f"{base}/pypi/click/json", timeout=30)
             url = response.json()["urls"][0]["url"]
         except (ValueError, KeyError, IndexError, OSError) as exc:
-            self.notes.append(f"pip-compile: the index's JSON API did not answer ({exc})")
+            self.results.notes.append(f"pip-compile: the index's JSON API did not answer ({exc})")
             return
         if not url.startswith(("http://", "https://")):
-            self.notes.append(
+            self.results.notes.append(
                 f"pip-compile downloads every file to hash it here: this index's JSON API "
                 f"({base}/pypi/NAME/json) gives relative file URLs ({url[:40]}...), which "
                 "pip-tools cannot match to the simple API's links. Where the JSON API gives "
@@ -480,7 +460,7 @@ class Bench:
         for tool in ("uv", "pip-compile"):
             theirs = self.outputs.get((input_name, tool))
             if theirs is not None:
-                self.comparisons.append(compare(input_name, tool, ours, theirs))
+                self.results.comparisons.append(compare(input_name, tool, ours, theirs))
         sha512 = self.outputs.get((input_name, "dephash-sha512"))
         if sha512 is not None:
             mine, other = parse_pinned(ours), parse_pinned(sha512)
@@ -491,301 +471,10 @@ class Bench:
                 len(p.hashes) for p in other.values()
             ]
             if not (same and counts):
-                self.notes.append(
+                self.results.notes.append(
                     f"{input_name}: dephash's sha512 output pins other versions or "
                     "another number of files than its sha256 output"
                 )
-
-
-# --------------------------------------------------------------------------- the report
-
-
-def fmt(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds:.2f}"
-
-
-def ratio(numerator: Series | None, denominator: Series | None) -> float | None:
-    if numerator is None or denominator is None:
-        return None
-    top, bottom = numerator.median(), denominator.median()
-    if top is None or bottom is None or bottom == 0:
-        return None
-    return top / bottom
-
-
-def find(bench: Bench, scenario: str, input_name: str, tool: str, cache: str) -> Series | None:
-    for series in bench.series:
-        key = (series.scenario, series.input, series.tool, series.cache)
-        if key == (scenario, input_name, tool, cache) and series.runs:
-            return series
-    return None
-
-
-def target_rows(bench: Bench) -> list[list[str]]:
-    rows: list[list[str]] = []
-
-    def row(target: str, where: str, value: float | None, unit: str = "x") -> None:
-        limit, what = TARGETS[target]
-        if value is None:
-            rows.append([what, where, "not measured", f"≤ {limit:g}{unit}", "-"])
-            return
-        verdict = "PASS" if value <= limit else "MISS"
-        rows.append([what, where, f"{value:.2f}{unit}", f"≤ {limit:g}{unit}", verdict])
-
-    for name in bench.args.inputs:
-        for cache in ("warm", "cold"):
-            dephash = find(bench, "sha256", name, "dephash-sha256", cache)
-            if dephash is None:
-                continue
-            pip = find(bench, "sha256", name, "pip", cache)
-            compile_ = find(bench, "sha256", name, "pip-compile", cache)
-            row("sha256/pip", f"{name}, {cache} caches", ratio(dephash, pip))
-            if compile_ is not None:
-                row("sha256/pip-compile", f"{name}, {cache} caches", ratio(dephash, compile_))
-    for name in bench.args.inputs:
-        cold = find(bench, "sha512", name, "dephash-sha512", "cold")
-        download = find(bench, "sha512", name, "plain-download", "none")
-        if cold is not None and download is not None:
-            row("sha512-cold/download", name, ratio(cold, download))
-        warm = find(bench, "sha512", name, "dephash-sha512", "warm")
-        if warm is not None:
-            sha256 = find(bench, "sha512", name, "dephash-sha256", "warm")
-            row("sha512-warm/sha256", name, ratio(warm, sha256))
-    memory = find(bench, "memory", "numpy", "dephash-sha512", "cold")
-    if memory is not None:
-        own = max(run.own_peak_mb or 0.0 for run in memory.runs)
-        child = max(run.child_peak_mb or 0.0 for run in memory.runs)
-        whole = max(run.maxrss_mb for run in memory.runs)
-        row("memory", "numpy: dephash's own process", own, " MB")
-        row("memory", "numpy: largest child (pip)", child, " MB")
-        if whole > max(own, child) + 1:
-            bench.notes.append(
-                f"memory: wait4 saw {whole:.0f} MB in one process (sampling missed it)"
-            )
-    if "outdated" in bench.args.scenarios:
-        ours = find(bench, "outdated", "40 pins", "dephash-outdated", "warm")
-        theirs = find(bench, "outdated", "40 pins", "pip-list-outdated", "warm")
-        limit, what = TARGETS["outdated/pip-list"]
-        if ours is None or theirs is None:
-            reason = next(
-                (s.skipped for s in bench.series if s.scenario == "outdated" and s.skipped),
-                "not measured",
-            )
-            rows.append([what, "40 pins, warm caches", reason, f"≤ {limit:g}x", "-"])
-        else:
-            row("outdated/pip-list", "40 pins, warm caches", ratio(ours, theirs))
-    return rows
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return lines
-
-
-CACHE_MEANING = {
-    "cold": "cold",
-    "warm": "warm",
-    "none": "no cache",
-    "-": "-",
-}
-
-
-def report(bench: Bench, meta: dict[str, Any]) -> str:
-    lines = [
-        "# dephash benchmark results",
-        "",
-        f"Measured {meta['date']} by `{meta['command']}`, in one run.",
-        "",
-        f"- Machine: {meta['machine']['cores']} cores ({meta['machine']['cpu']}), "
-        f"{meta['machine']['memory']}, {meta['machine']['system']}; "
-        f"load average {meta['load_start']:.1f} at the start, {meta['load_end']:.1f} at the end"
-        " (the cores were shared: expect noise).",
-        "- Tools: " + "; ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
-        f"- Index: {INDEX} for every tool; dephash `--jobs {bench.args.jobs}`, the download "
-        f"baseline {bench.args.jobs} threads; {bench.args.runs} warm runs, "
-        f"{bench.args.cold_runs} cold runs (see the table) per series; "
-        f"whole run {meta['elapsed'] / 60:.1f} min.",
-        "",
-        "## Targets (issue 3 and 4)",
-        "",
-        "Ratios of medians.",
-        "",
-    ]
-    lines += table(["Target", "Where", "Measured", "Limit", "Result"], target_rows(bench))
-    lines += ["", "## Timings", ""]
-    rows = []
-    for s in bench.series:
-        if s.skipped:
-            cache = CACHE_MEANING.get(s.cache, s.cache)
-            rows.append([s.scenario, s.input, s.tool, cache, "0", s.skipped, "", "", "", ""])
-            continue
-        if not s.runs:
-            continue
-        cpu = statistics.median(r.cpu_seconds for r in s.runs)
-        rss = max(r.maxrss_mb for r in s.runs)
-        rows.append(
-            [
-                s.scenario,
-                s.input,
-                s.tool,
-                CACHE_MEANING.get(s.cache, s.cache),
-                str(len(s.runs)),
-                fmt(s.median()),
-                fmt(min(s.seconds())),
-                fmt(max(s.seconds())),
-                fmt(cpu),
-                f"{rss:.0f}",
-            ]
-            + ([s.note] if s.note else [])
-        )
-    width = max((len(r) for r in rows), default=10)
-    header = ["Scenario", "Input", "Tool", "Caches", "n", "Median s", "Min s", "Max s"]
-    header += ["CPU s (median)", "Peak RSS MB"]
-    if width > len(header):
-        header.append("Note")
-    lines += table(header, [r + [""] * (len(header) - len(r)) for r in rows])
-    lines += ["", "## How time grows with the number of pins", ""]
-    grow = []
-    for name in bench.args.inputs:
-        info = bench.inputs.get(name)
-        pip = find(bench, "sha256", name, "pip", "warm")
-        ours = find(bench, "sha256", name, "dephash-sha256", "warm")
-        uv = find(bench, "sha256", name, "uv", "warm")
-        warm512 = find(bench, "sha512", name, "dephash-sha512", "warm")
-        if info is None or ours is None:
-            continue
-        median = ours.median() or 0.0
-        grow.append(
-            [
-                name,
-                str(info.top_level),
-                str(info.pins),
-                str(info.files),
-                f"{info.bytes / 1e9:.2f}",
-                fmt(pip.median() if pip else None),
-                fmt(median),
-                f"{median / info.pins * 1000:.0f}" if info.pins else "-",
-                fmt(warm512.median() if warm512 else None),
-                fmt(uv.median() if uv else None),
-            ]
-        )
-    lines += table(
-        [
-            "Input",
-            "Top-level",
-            "Pins",
-            "Files",
-            "GB",
-            "pip s",
-            "dephash sha256 s",
-            "ms per pin",
-            "dephash sha512 warm s",
-            "uv s",
-        ],
-        grow,
-    )
-    lines += ["", "Warm caches throughout.", "", "## Correctness: dephash sha256 vs others", ""]
-    crows = []
-    for c in bench.comparisons:
-        same = not (c.only_dephash or c.only_other or c.version_differs or c.hash_differs)
-        agree = c.same_version - len(c.hash_differs)
-        crows.append(
-            [
-                c.input,
-                c.other,
-                f"{c.pins_dephash} / {c.pins_other}",
-                f"{c.hashes_dephash} / {c.hashes_other}",
-                "identical"
-                if same
-                else f"differ; same hashes for {agree} of the {c.same_version} pins "
-                "both have at the same version",
-                "; ".join(
-                    part
-                    for part in (
-                        "only dephash: " + ", ".join(c.only_dephash) if c.only_dephash else "",
-                        "only " + c.other + ": " + ", ".join(c.only_other) if c.only_other else "",
-                        "versions: " + ", ".join(c.version_differs) if c.version_differs else "",
-                        "hashes: " + ", ".join(c.hash_differs) if c.hash_differs else "",
-                    )
-                    if part
-                ),
-            ]
-        )
-    lines += table(
-        ["Input", "Against", "Pins (dephash / other)", "Hashes", "Pins and hashes", "Detail"],
-        crows,
-    )
-    if bench.notes:
-        lines += ["", "## Notes", ""] + [f"- {note}" for note in bench.notes]
-    return "\n".join(lines) + "\n"
-
-
-def chart_panels(bench: Bench) -> list[tuple[str, list[tuple[str, float]]]]:
-    """(title, [(label, median seconds)]) for each panel of the chart."""
-    panels = []
-    labels = {
-        "pip": "bare pip resolution",
-        "dephash-sha256": "dephash sha256",
-        "uv": "uv pip compile",
-        "pip-compile": "pip-compile",
-    }
-    for name in bench.args.inputs:
-        bars = []
-        for tool, label in labels.items():
-            series = find(bench, "sha256", name, tool, "warm")
-            if series is not None and series.median() is not None:
-                bars.append((label, series.median() or 0.0))
-        if bars:
-            info = bench.inputs.get(name)
-            pins = f", {info.pins} pins" if info and info.pins else ""
-            panels.append((f"sha256, {name} input{pins}, warm caches", bars))
-    for name in bench.args.sha512_inputs:
-        bars = []
-        for scenario, tool, cache, label in (
-            ("sha512", "plain-download", "none", "plain parallel download"),
-            ("sha512", "dephash-sha512", "cold", "dephash sha512, cold digest cache"),
-            ("sha512", "dephash-sha512", "warm", "dephash sha512, warm digest cache"),
-            ("sha512", "dephash-sha256", "warm", "dephash sha256"),
-        ):
-            series = find(bench, scenario, name, tool, cache)
-            if series is not None and series.median() is not None:
-                bars.append((label, series.median() or 0.0))
-        if len(bars) > 1:
-            panels.append((f"sha512, {name} input", bars))
-    return panels
-
-
-def svg_chart(panels: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> str:
-    """Horizontal bars of median seconds, one panel (and scale) per comparison."""
-    width, label_width, bar_height, gap = 760, 250, 18, 6
-    plot = width - label_width - 70
-    parts = [
-        '<text x="10" y="18" fill="#57606a">Median wall-clock seconds, lower is better; '
-        "one scale per panel.</text>"
-    ]
-    y = 34
-    for title, bars in panels:
-        parts.append(f'<text x="10" y="{y + 14}" font-weight="bold">{escape(title)}</text>')
-        y += 24
-        top = max(value for _, value in bars) or 1.0
-        for label, value in bars:
-            length = max(1.0, plot * value / top)
-            colour = "#1f6feb" if label.startswith("dephash") else "#8b949e"
-            parts.append(
-                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
-                f"{escape(label)}</text>"
-                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-                f'fill="{colour}"/>'
-                f'<text x="{label_width + length + 6:.1f}" y="{y + 13}">{value:.2f} s</text>'
-            )
-            y += bar_height + gap
-        y += 14
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{y}" '
-        f'font-family="sans-serif" font-size="12">'
-        f'<rect width="{width}" height="{y}" fill="white"/>' + "".join(parts) + "</svg>\n"
-    )
 
 
 # --------------------------------------------------------------------------- main
@@ -891,7 +580,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 SAVED_ARGS = ("scenarios", "inputs", "sha512_inputs", "runs", "cold_runs", "jobs", "heavy")
 
 
-def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Bench, dict[str, Any]]:
+def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Results, dict[str, Any]]:
     """Every scenario asked for, in order; then the correctness checks."""
     started = time.monotonic()
     load_start = os.getloadavg()[0]
@@ -899,7 +588,7 @@ def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Bench, d
     bench = Bench(args, work)
     try:
         for name in args.inputs:
-            bench.inputs[name] = InputInfo(name, bench.top_level(name))
+            bench.results.inputs[name] = InputInfo(name, bench.top_level(name))
         if "sha256" in args.scenarios:
             for name in args.inputs:
                 bench.scenario_sha256(name)
@@ -929,39 +618,39 @@ def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Bench, d
         "load_end": os.getloadavg()[0],
         "elapsed": time.monotonic() - started,
     }
-    return bench, meta
+    return bench.results, meta
 
 
-def save(bench: Bench, meta: dict[str, Any], path: Path) -> None:
+def save(results: Results, meta: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "meta": meta,
         "inputs": {
             name: {k: v for k, v in asdict(info).items() if k != "urls"}
-            for name, info in bench.inputs.items()
+            for name, info in results.inputs.items()
         },
-        "series": [asdict(s) for s in bench.series],
-        "comparisons": [asdict(c) for c in bench.comparisons],
-        "notes": bench.notes,
+        "series": [asdict(s) for s in results.series],
+        "comparisons": [asdict(c) for c in results.comparisons],
+        "notes": results.notes,
     }
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     log(f"results written to {path}")
 
 
-def load(path: Path, args: argparse.Namespace) -> tuple[Bench, dict[str, Any]]:
+def load(path: Path, args: argparse.Namespace) -> tuple[Results, dict[str, Any]]:
     """A benchmark's saved results, to render its report and chart again."""
     document = json.loads(path.read_text(encoding="utf-8"))
     meta: dict[str, Any] = document["meta"]
     for key, value in meta.get("args", {}).items():
         setattr(args, key, value)
-    bench = Bench(args, Path(tempfile.gettempdir()))
+    results = Results(args)
     for item in document["series"]:
         runs = [Run(**run) for run in item.pop("runs")]
-        bench.series.append(Series(**item, runs=runs))
-    bench.inputs = {name: InputInfo(**info) for name, info in document["inputs"].items()}
-    bench.comparisons = [Comparison(**item) for item in document["comparisons"]]
-    bench.notes = list(document["notes"])
-    return bench, meta
+        results.series.append(Series(**item, runs=runs))
+    results.inputs = {name: InputInfo(**info) for name, info in document["inputs"].items()}
+    results.comparisons = [Comparison(**item) for item in document["comparisons"]]
+    results.notes = list(document["notes"])
+    return results, meta
 
 
 def main(argv: Sequence[str]) -> int:
@@ -973,7 +662,7 @@ def main(argv: Sequence[str]) -> int:
     # A plain kill still runs the clean-up (the temp folder of caches can hold gigabytes).
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     if args.from_json:
-        bench, meta = load(args.from_json, args)
+        results, meta = load(args.from_json, args)
     else:
         if not in_venv(args.venv):
             ensure_venv(args.venv, args.python, args.setup)
@@ -981,16 +670,16 @@ def main(argv: Sequence[str]) -> int:
             rest = [a for a in argv if a != "--setup"]
             os.execv(python, [python, str(SCRIPT), *rest])
         try:
-            bench, meta = measure_all(args, argv)
+            results, meta = measure_all(args, argv)
         except ToolFailed as exc:
             log(f"error: {exc}")
             return 1
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        save(bench, meta, args.json or RESULTS / f"{stamp}.json")
-    text = report(bench, meta)
+        save(results, meta, args.json or RESULTS / f"{stamp}.json")
+    text = report(results, meta)
     print(text)
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
     if args.chart:
-        args.chart.write_text(svg_chart(chart_panels(bench)), encoding="utf-8")
+        args.chart.write_text(svg_chart(chart_panels(results)), encoding="utf-8")
     return 0
