@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import itertools
 import json
 import os
 import shlex
@@ -37,13 +36,24 @@ from bench.index import download_all, parallel, release_files, session_for
 from bench.measuring import Run, Series, ToolFailed, measure
 from bench.report import report
 from bench.results import InputInfo, Results
+from bench.tools import (
+    BarePip,
+    DephashOutdated,
+    DephashSha256,
+    DephashSha512,
+    PipCompile,
+    PipListOutdated,
+    PlainDownload,
+    Tool,
+    Uv,
+)
 
 HEAVY_INPUTS = ("large",)  # pip-compile downloads all of it: skipped unless --heavy
 HEAVY_BYTES = 3_000_000_000  # inputs whose files total more: one cold sha512 run only
 
 ALL_INPUTS = ("small", "medium", "large")
 ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
-SHA256_TOOLS = ("pip", "dephash-sha256", "uv", "pip-compile")
+SHA256_TOOLS: tuple[type[Tool], ...] = (BarePip, DephashSha256, Uv, PipCompile)
 
 
 # --------------------------------------------------------------------------- the benchmark
@@ -59,6 +69,9 @@ class Bench:
         self.outputs: dict[tuple[str, str], str] = {}  # (input, tool) -> last output text
         self.pip_caches: dict[str, Path] = {}  # input -> dephash's warm cache root
         self.counter = 0
+        self.pip = BarePip(self.venv, args.jobs)
+        self.sha256 = DephashSha256(self.venv, args.jobs)
+        self.sha512 = DephashSha512(self.venv, args.jobs)
 
     # ---- plumbing
 
@@ -94,97 +107,15 @@ class Bench:
         )
         return run
 
-    # ---- the commands, one per tool
-
-    def pip_command(self, input_path: Path, scratch: Path) -> list[str]:
-        """Exactly the resolution dephash runs inside (the pip command dephash starts)."""
-        return [
-            self.python,
-            "-m",
-            "pip",
-            "install",
-            "--dry-run",
-            "--ignore-installed",
-            "--quiet",
-            "--report",
-            str(scratch / "report.json"),
-            "--index-url",
-            INDEX,
-            "-r",
-            str(input_path),
-        ]
-
-    def dephash_command(
-        self, input_path: Path, algorithm: str, cache: Path, out: Path, *extra: str
-    ) -> list[str]:
-        return [
-            str(venv_bin(self.venv, "dephash")),
-            "gen",
-            "--algorithm",
-            algorithm,
-            "--index-url",
-            INDEX,
-            "--jobs",
-            str(self.args.jobs),
-            "--cache-dir",
-            str(cache),
-            "--quiet",
-            *extra,
-            "-o",
-            str(out),
-            str(input_path),
-        ]
-
-    def uv_command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            str(venv_bin(self.venv, "uv")),
-            "pip",
-            "compile",
-            "--generate-hashes",
-            "--python",
-            self.python,
-            "--index-url",
-            INDEX,
-            "--cache-dir",
-            str(cache),
-            "--quiet",
-            "-o",
-            str(out),
-            str(input_path),
-        ]
-
-    def pip_compile_command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            str(venv_bin(self.venv, "pip-compile")),
-            "--generate-hashes",
-            "--strip-extras",
-            "--index-url",
-            INDEX,
-            "--cache-dir",
-            str(cache / "pip-tools"),
-            "--quiet",
-            "-o",
-            str(out),
-            str(input_path),
-        ]
-
-    def run_tool(self, series: Series, tool: str, input_name: str, cache: Path) -> None:
+    def run_tool(self, series: Series, tool: Tool, input_name: str, cache: Path) -> None:
         """One run of a sha256-group tool; ``cache`` is its cache root (fresh = cold)."""
         input_path = self.input_path(input_name)
-        scratch = self.fresh(f"{tool}-out")
+        scratch = self.fresh(f"{tool.name}-out")
         out = scratch / "out.txt"  # a new file each run: every tool here reads an old one
         env = clean_env(PIP_CACHE_DIR=str(cache / "pip"), UV_CACHE_DIR=str(cache / "uv"))
-        if tool == "pip":
-            command = self.pip_command(input_path, scratch)
-        elif tool == "dephash-sha256":
-            command = self.dephash_command(input_path, "sha256", cache / "dephash", out)
-        elif tool == "uv":
-            command = self.uv_command(input_path, cache / "uv", out)
-        else:
-            command = self.pip_compile_command(input_path, cache, out)
-        self.timed(series, command, env)
+        self.timed(series, tool.command(input_path, cache / tool.cache_name, out), env)
         if out.exists():
-            self.outputs[(input_name, tool)] = out.read_text(encoding="utf-8")
+            self.outputs[(input_name, tool.name)] = out.read_text(encoding="utf-8")
         shutil.rmtree(scratch)
 
     # ---- scenarios
@@ -192,37 +123,41 @@ class Bench:
     def scenario_sha256(self, input_name: str) -> None:
         """pip, dephash sha256, uv and pip-compile, interleaved: cold rounds, then warm."""
         heavy = input_name in HEAVY_INPUTS and not self.args.heavy
-        tools = [t for t in SHA256_TOOLS if not (heavy and t == "pip-compile")]
+        tools = [
+            tool(self.venv, self.args.jobs)
+            for tool in SHA256_TOOLS
+            if not (heavy and tool is PipCompile)
+        ]
         if heavy:
             self.add(
                 Series(
                     "sha256",
                     input_name,
-                    "pip-compile",
+                    PipCompile.name,
                     "-",
                     skipped="not run by default (it downloads every file, 7.5 GB, one "
                     "at a time, here); --heavy runs it",
                 )
             )
         cold_rounds = 1 if heavy else self.args.cold_runs
-        cold = {t: self.add(Series("sha256", input_name, t, "cold")) for t in tools}
-        warm = {t: self.add(Series("sha256", input_name, t, "warm")) for t in tools}
+        cold = {t.name: self.add(Series("sha256", input_name, t.name, "cold")) for t in tools}
+        warm = {t.name: self.add(Series("sha256", input_name, t.name, "warm")) for t in tools}
         caches: dict[str, Path] = {}
         for round_ in range(cold_rounds):
             for tool in tools:
-                if round_ and tool == "pip-compile" and not self.args.heavy:
+                if round_ and isinstance(tool, PipCompile) and not self.args.heavy:
                     continue  # it downloads every file, one at a time, here: one cold run
-                if tool in caches:
-                    shutil.rmtree(caches[tool])
-                caches[tool] = self.fresh(f"cache-{tool}")
-                self.run_tool(cold[tool], tool, input_name, caches[tool])
+                if tool.name in caches:
+                    shutil.rmtree(caches[tool.name])
+                caches[tool.name] = self.fresh(f"cache-{tool.name}")
+                self.run_tool(cold[tool.name], tool, input_name, caches[tool.name])
         for _ in range(self.args.runs):
             for tool in tools:
-                self.run_tool(warm[tool], tool, input_name, caches[tool])
+                self.run_tool(warm[tool.name], tool, input_name, caches[tool.name])
         # dephash's warm pip cache serves the sha512 scenario below.
-        self.pip_caches[input_name] = caches["dephash-sha256"]
-        for tool, path in caches.items():
-            if tool != "dephash-sha256":
+        self.pip_caches[input_name] = caches[DephashSha256.name]
+        for name, path in caches.items():
+            if name != DephashSha256.name:
                 shutil.rmtree(path)
 
     def warm_pip_cache(self, input_name: str) -> Path:
@@ -231,7 +166,7 @@ class Bench:
             cache = self.fresh("cache-dephash-sha256")
             scratch = self.fresh("scratch")
             subprocess.run(
-                self.pip_command(self.input_path(input_name), scratch),
+                self.pip.command(self.input_path(input_name), cache / "pip", scratch / "out.txt"),
                 env=clean_env(PIP_CACHE_DIR=str(cache / "pip")),
                 check=True,
             )
@@ -250,7 +185,7 @@ class Bench:
             cache = self.warm_pip_cache(input_name)
             out = self.new_output()
             subprocess.run(
-                self.dephash_command(self.input_path(input_name), "sha256", cache / "d", out),
+                self.sha256.command(self.input_path(input_name), cache / "d", out),
                 env=clean_env(PIP_CACHE_DIR=str(cache / "pip")),
                 check=True,
             )
@@ -286,41 +221,26 @@ class Bench:
         big = info.bytes > HEAVY_BYTES and not self.args.heavy
         cold_rounds = 1 if big else self.args.cold_runs
         note = f"one run: {info.bytes / 1e9:.1f} GB per cold run; --heavy runs more" if big else ""
-        cold = self.add(Series("sha512", input_name, "dephash-sha512", "cold", note=note))
-        download = self.add(Series("sha512", input_name, "plain-download", "none"))
+        baseline = PlainDownload(self.venv, self.args.jobs)
+        cold = self.add(Series("sha512", input_name, self.sha512.name, "cold", note=note))
+        download = self.add(Series("sha512", input_name, baseline.name, "none"))
         if big:
             download.skipped = f"not run by default ({info.bytes / 1e9:.1f} GB); --heavy runs it"
         digest_cache = self.fresh("digest-cache")
         for _ in range(cold_rounds):
             shutil.rmtree(digest_cache)
             out = self.new_output()
-            self.timed(
-                cold,
-                self.dephash_command(input_path, "sha512", digest_cache, out),
-                env,
-            )
-            self.outputs[(input_name, "dephash-sha512")] = out.read_text(encoding="utf-8")
+            self.timed(cold, self.sha512.command(input_path, digest_cache, out), env)
+            self.outputs[(input_name, self.sha512.name)] = out.read_text(encoding="utf-8")
             if not big:
-                self.timed(
-                    download,
-                    [
-                        self.python,
-                        str(SCRIPT),
-                        "_download",
-                        str(urls),
-                        "--jobs",
-                        str(self.args.jobs),
-                    ],
-                    env,
-                )
-        warm512 = self.add(Series("sha512", input_name, "dephash-sha512", "warm"))
-        warm256 = self.add(Series("sha512", input_name, "dephash-sha256", "warm"))
+                nowhere = Path(os.devnull)  # it keeps no cache and writes no file
+                self.timed(download, baseline.command(urls, nowhere, nowhere), env)
+        warm512 = self.add(Series("sha512", input_name, self.sha512.name, "warm"))
+        warm256 = self.add(Series("sha512", input_name, self.sha256.name, "warm"))
         for _ in range(self.args.runs):
-            for series, algorithm in ((warm256, "sha256"), (warm512, "sha512")):
+            for series, tool in ((warm256, self.sha256), (warm512, self.sha512)):
                 out = self.new_output()
-                self.timed(
-                    series, self.dephash_command(input_path, algorithm, digest_cache, out), env
-                )
+                self.timed(series, tool.command(input_path, digest_cache, out), env)
         shutil.rmtree(digest_cache)
 
     def scenario_memory(self) -> None:
@@ -331,7 +251,7 @@ class Bench:
             Series(
                 "memory",
                 input_name,
-                "dephash-sha512",
+                self.sha512.name,
                 "cold",
                 note=f"{info.files} files, {info.bytes / 1e6:.0f} MB",
             )
@@ -341,39 +261,17 @@ class Bench:
         for _ in range(self.args.memory_runs):
             digest_cache = self.fresh("digest-cache")
             out = self.new_output()
-            command = self.dephash_command(self.input_path(input_name), "sha512", digest_cache, out)
+            command = self.sha512.command(self.input_path(input_name), digest_cache, out)
             self.timed(series, command, env, sample_memory=True)
             shutil.rmtree(digest_cache)
-
-    def outdated_command(self, input_path: Path) -> list[str]:
-        return [
-            part.format(
-                dephash=venv_bin(self.venv, "dephash"),
-                index=INDEX,
-                jobs=self.args.jobs,
-                input=input_path,
-            )
-            for part in shlex.split(self.args.outdated_command)
-        ]
-
-    def outdated_available(self) -> str | None:
-        """None if the outdated command exists (its words before the first option,
-        with --help, exit 0); else why not."""
-        words = self.outdated_command(Path("-"))
-        head = list(itertools.takewhile(lambda word: not word.startswith("-"), words))
-        completed = subprocess.run(
-            [*head, "--help"], capture_output=True, text=True, env=clean_env(), check=False
-        )
-        if completed.returncode == 0:
-            return None
-        return f"not available: `{shlex.join(['dephash', *head[1:], '--help'])}` fails"
 
     def scenario_outdated(self) -> None:
         """`dephash outdated FILE` vs `pip list --outdated` in a venv of the same 40 pins."""
         input_path = INPUTS / "outdated40.txt"
-        ours = self.add(Series("outdated", "40 pins", "dephash-outdated", "warm"))
-        theirs = self.add(Series("outdated", "40 pins", "pip-list-outdated", "warm"))
-        reason = self.outdated_available()
+        outdated = DephashOutdated(self.venv, self.args.jobs, self.args.outdated_command)
+        ours = self.add(Series("outdated", "40 pins", outdated.name, "warm"))
+        theirs = self.add(Series("outdated", "40 pins", PipListOutdated.name, "warm"))
+        reason = outdated.missing()
         if reason:
             ours.skipped = theirs.skipped = reason
             return
@@ -383,11 +281,13 @@ class Bench:
         pip = [str(venv_bin(target, "python")), "-m", "pip", "install", "-q", "-i", INDEX]
         subprocess.run([*pip, pinned_pip_version()], check=True, env=env)
         subprocess.run([*pip, "--no-deps", "-r", str(input_path)], check=True, env=env)
-        pip_env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-pip-list")))
-        dephash_env = clean_env(PIP_CACHE_DIR=str(self.fresh("cache-dephash-outdated")))
-        pip_list = [str(venv_bin(target, "python")), "-m", "pip", "list", "--outdated"]
-        pip_list += ["--exclude", "pip", "--exclude", "setuptools", "--index-url", INDEX]
-        dephash = self.outdated_command(input_path)
+        pip_cache = self.fresh("cache-pip-list")
+        dephash_cache = self.fresh("cache-dephash-outdated")
+        pip_env = clean_env(PIP_CACHE_DIR=str(pip_cache))
+        dephash_env = clean_env(PIP_CACHE_DIR=str(dephash_cache))
+        stdout = Path(os.devnull)  # both print their reports
+        pip_list = PipListOutdated(target, self.args.jobs).command(input_path, pip_cache, stdout)
+        dephash = outdated.command(input_path, dephash_cache, stdout)
         ours.note = f"`{self.args.outdated_command}`; exit codes 0 and 1 accepted"
         # One untimed run each, in JSON, fills their caches and says whether they agree;
         # then warm rounds, interleaved.
