@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -71,4 +72,37 @@ def compare(input_name: str, other: str, ours: str, theirs: str) -> Comparison:
         hashes_other=sum(len(p.hashes) for p in their.values()),
         hash_differs=differs,
         same_version=sum(1 for n in common if mine[n].version == their[n].version),
+    )
+
+
+def same_pins(sha256: str, sha512: str) -> bool:
+    """Do two of dephash's outputs pin the same versions, with as many hashes each?"""
+    mine, other = parse_pinned(sha256), parse_pinned(sha512)
+    same = {n: p.version for n, p in mine.items()} == {n: p.version for n, p in other.items()}
+    counts = [len(p.hashes) for p in mine.values()] == [len(p.hashes) for p in other.values()]
+    return same and counts
+
+
+def compare_outdated(pip_json: str, dephash_json: str) -> str:
+    """Do both name the same packages as outdated, with the same latest versions? A note."""
+    try:
+        theirs = {canonical(item["name"]): item["latest_version"] for item in json.loads(pip_json)}
+        ours = {
+            canonical(item["name"]): item["latest"] for item in json.loads(dephash_json)["outdated"]
+        }
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"outdated: could not compare the two reports ({exc!r})"
+    differ = sorted(
+        f"{name}: {ours.get(name, '-')} vs {theirs.get(name, '-')}"
+        for name in set(ours) | set(theirs)
+        if ours.get(name) != theirs.get(name)
+    )
+    return (
+        f"outdated: dephash names {len(ours)} packages outdated, pip list --outdated "
+        f"{len(theirs)}; "
+        + (
+            "same packages, same latest versions"
+            if not differ
+            else "differences (dephash vs pip): " + ", ".join(differ)
+        )
     )

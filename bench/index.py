@@ -84,3 +84,26 @@ def download_all(url_file: Path, jobs: int) -> None:
 
     parallel(fetch, urls, jobs)
     print(json.dumps({"files": len(urls), "bytes": total[0]}))
+
+
+def json_api_note() -> str | None:
+    """pip-compile takes sha256 from the index's JSON API, matching its file URLs to the
+    simple API's links; where they cannot match, it downloads every file. A note saying
+    so, or that the JSON API did not answer; None where pip-compile can read it."""
+    session = session_for(1)
+    base = INDEX.rstrip("/").rsplit("/", 1)[0]
+    try:
+        response = session.get(f"{base}/pypi/click/json", timeout=30)
+        url = response.json()["urls"][0]["url"]
+    except (ValueError, KeyError, IndexError, OSError) as exc:
+        return f"pip-compile: the index's JSON API did not answer ({exc})"
+    if not url.startswith(("http://", "https://")):
+        return (
+            f"pip-compile downloads every file to hash it here: this index's JSON API "
+            f"({base}/pypi/NAME/json) gives relative file URLs ({url[:40]}...), which "
+            "pip-tools cannot match to the simple API's links. Where the JSON API gives "
+            "absolute URLs, as pypi.org's does, pip-compile reads the sha256 from it "
+            "instead and is much faster: the dephash/pip-compile ratios here are not "
+            "what a user of pypi.org would see."
+        )
+    return None
