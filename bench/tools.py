@@ -48,46 +48,33 @@ class BarePip(Tool):
     cache_name = "pip"
 
     def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            self.python,
-            "-m",
-            "pip",
-            "install",
-            "--dry-run",
-            "--ignore-installed",
-            "--quiet",
-            "--report",
-            str(out.parent / "report.json"),
-            "--index-url",
-            INDEX,
-            "-r",
-            str(input_path),
-        ]
+        install = [self.python, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+        report = ["--quiet", "--report", str(out.parent / "report.json")]
+        return [*install, *report, "--index-url", INDEX, "-r", str(input_path)]
 
 
-class DephashGen(Tool):
+class Compiler(Tool):
+    """A tool that writes the input's pins, with their hashes, to ``out``: dephash gen, uv
+    and pip-compile. Its words name the index; then come its cache, the output, the input."""
+
+    @abstractmethod
+    def words(self) -> list[str]:
+        """The program and its options, up to its cache folder."""
+
+    def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
+        tail = ["--cache-dir", str(cache), "--quiet", "-o", str(out), str(input_path)]
+        return [*self.words(), *tail]
+
+
+class DephashGen(Compiler):
     """``dephash gen`` with one algorithm; ``cache`` is its digest cache (--cache-dir)."""
 
     algorithm: ClassVar[str]
     cache_name = "dephash"
 
-    def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            self.program("dephash"),
-            "gen",
-            "--algorithm",
-            self.algorithm,
-            "--index-url",
-            INDEX,
-            "--jobs",
-            str(self.jobs),
-            "--cache-dir",
-            str(cache),
-            "--quiet",
-            "-o",
-            str(out),
-            str(input_path),
-        ]
+    def words(self) -> list[str]:
+        gen = [self.program("dephash"), "gen", "--algorithm", self.algorithm]
+        return [*gen, "--index-url", INDEX, "--jobs", str(self.jobs)]
 
 
 class DephashSha256(DephashGen):
@@ -100,47 +87,22 @@ class DephashSha512(DephashGen):
     algorithm = "sha512"
 
 
-class Uv(Tool):
+class Uv(Compiler):
     name = "uv"
     cache_name = "uv"
 
-    def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            self.program("uv"),
-            "pip",
-            "compile",
-            "--generate-hashes",
-            "--python",
-            self.python,
-            "--index-url",
-            INDEX,
-            "--cache-dir",
-            str(cache),
-            "--quiet",
-            "-o",
-            str(out),
-            str(input_path),
-        ]
+    def words(self) -> list[str]:
+        compile_ = [self.program("uv"), "pip", "compile", "--generate-hashes"]
+        return [*compile_, "--python", self.python, "--index-url", INDEX]
 
 
-class PipCompile(Tool):
+class PipCompile(Compiler):
     name = "pip-compile"
     cache_name = "pip-tools"
 
-    def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            self.program("pip-compile"),
-            "--generate-hashes",
-            "--strip-extras",
-            "--index-url",
-            INDEX,
-            "--cache-dir",
-            str(cache),
-            "--quiet",
-            "-o",
-            str(out),
-            str(input_path),
-        ]
+    def words(self) -> list[str]:
+        compile_ = [self.program("pip-compile"), "--generate-hashes", "--strip-extras"]
+        return [*compile_, "--index-url", INDEX]
 
 
 class PlainDownload(Tool):
@@ -160,19 +122,8 @@ class PipListOutdated(Tool):
     name = "pip-list-outdated"
 
     def command(self, input_path: Path, cache: Path, out: Path) -> list[str]:
-        return [
-            self.python,
-            "-m",
-            "pip",
-            "list",
-            "--outdated",
-            "--exclude",
-            "pip",
-            "--exclude",
-            "setuptools",
-            "--index-url",
-            INDEX,
-        ]
+        outdated = [self.python, "-m", "pip", "list", "--outdated"]
+        return [*outdated, "--exclude", "pip", "--exclude", "setuptools", "--index-url", INDEX]
 
 
 class DephashOutdated(Tool):
