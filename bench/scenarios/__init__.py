@@ -1,0 +1,1 @@
+"""The scenarios, one module each: ``run(bench, ...)`` measures one and adds its series."""
