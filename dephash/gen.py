@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ from dephash.hashing.hasher import Hasher
 from dephash.hashing.progress import Progress
 from dephash.http import NetworkSettings, make_session
 from dephash.index.client import IndexClient
+from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
 from dephash.inputs.reqfile import RequirementLine
 from dephash.model import IndexSettings, Lock, LockedPackage, Provenance, Resolution
@@ -110,6 +111,8 @@ def generate(
     *,
     runner: PipRunner | None = None,
     resolver: Resolver | None = None,
+    index: IndexReader | None = None,
+    config: Callable[[], Mapping[str, str]] | None = None,
     session: requests.Session | None = None,
     network: NetworkSettings | None = None,
     stdin_text: str | None = None,
@@ -117,8 +120,11 @@ def generate(
 ) -> GenResult:
     """Resolve ``options.input`` and return the hashed lock.
 
-    ``runner`` reads pip's configuration (and resolves, unless a ``resolver``
-    is given); ``session`` is the caller's HTTP session, left open.
+    The seams, each defaulting to the real thing: ``runner`` runs pip;
+    ``resolver`` resolves (default: pip, through ``runner``); ``index`` reads
+    index pages (default: HTTP and file:// through ``session``); ``config``
+    gives pip's configuration (default: ``runner.config``). ``session`` is the
+    caller's HTTP session, left open.
     """
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
@@ -129,28 +135,28 @@ def generate(
     released: list[str] = []
     opened: list[requests.Session] = []
 
-    def connect() -> tuple[IndexClient, Hasher]:
+    def connect() -> tuple[IndexReader, Hasher]:
         used = session
         if used is None:
             used = make_session(network)
             opened.append(used)
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
         hasher = Hasher(options.algorithm, used, network, cache=cache, progress=progress)
-        return IndexClient(used, network), hasher
+        return index or IndexClient(used, network), hasher
 
     side = ThreadPoolExecutor(max_workers=1)
     # pip's configuration (which indexes to read) is asked while pip already resolves,
     # and the HTTP session is made (requests imported) on a worker meanwhile.
-    config = side.submit(runner.config)
+    config_future = side.submit(config or runner.config)
     early = EarlyWork(
         connect,
         options.file_filter.select,
         options.jobs,
-        settings=lambda: settings_for(config.result(), options.index, parsed.index_options),
+        settings=lambda: settings_for(config_future.result(), options.index, parsed.index_options),
         progress=progress,
     )
     # The pages of the projects the input names are fetched once pip's configuration is read.
-    config.add_done_callback(lambda done: None if done.exception() else early.start())
+    config_future.add_done_callback(lambda done: None if done.exception() else early.start())
     try:
         for line in parsed.requirements:
             if line.name and not line.constraint:
@@ -225,7 +231,7 @@ def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution
 
 
 def _blame_unreachable_index(
-    error: ResolutionError, settings: IndexSettings, client: IndexClient
+    error: ResolutionError, settings: IndexSettings, client: IndexReader
 ) -> None:
     """pip says "no matching distribution" for an index it could not reach, too.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,3 +71,18 @@ def describe_failure(exc: BaseException) -> str:
             continue
         break
     return redact(f"{type(reason).__name__}: {reason}")
+
+
+@contextmanager
+def session_for(
+    session: requests.Session | None, settings: NetworkSettings | None = None
+) -> Iterator[requests.Session]:
+    """The caller's ``session`` (left open), else a new one that is closed on leaving."""
+    if session is not None:
+        yield session
+        return
+    made = make_session(settings)
+    try:
+        yield made
+    finally:
+        made.close()

@@ -21,8 +21,9 @@ from dephash.errors import InputError
 from dephash.files import display_path
 from dephash.formats import FORMATS
 from dephash.hashing.cache import DigestCache
-from dephash.http import NetworkSettings, make_session
+from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
+from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver
@@ -40,6 +41,7 @@ def check(
     *,
     runner: PipRunner | None = None,
     resolver: Resolver | None = None,
+    index: IndexReader | None = None,
     session: requests.Session | None = None,
     network: NetworkSettings | None = None,
 ) -> CheckResult:
@@ -78,19 +80,17 @@ def check(
         runner.version()
         settings = settings_for(config.result(), options.index, file_options)
     log.debug("indexes: %s", redact(", ".join(settings.index_urls) or "(none)"))
-    owned_session = session is None
-    session = session or make_session(network)
     checked = [completeness.NAME, integrity.NAME, yanked.NAME]
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
-    try:
-        listings = list_releases(pins, settings, IndexClient(session, network), options.jobs)
+    with session_for(session, network) as used:
+        listings = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
         checkable = [line for line in lines if completeness.well_formed_hashes(line)]
         base = Path(options.pinned).parent
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
         findings += integrity.integrity(
-            checkable, listings, base, session, network, options.jobs, cache
+            checkable, listings, base, used, network, options.jobs, cache
         )
         findings += yanked.yanked(lines, listings)
         if source is not None:
@@ -105,7 +105,7 @@ def check(
             findings += sync_findings
         if options.vulns:
             checked.append(vulnerabilities.NAME)
-            client = VulnerabilityClient(session, network)
+            client = VulnerabilityClient(used, network)
             locations: dict[tuple[str, str], str] = {}
             for line in lines:
                 if line.name and line.pinned_version:
@@ -116,9 +116,6 @@ def check(
             findings += vulnerable
             by_url = sorted({package_of(line) for line in lines if line.url and not line.problem})
             unavailable += tuple(f"{name}: pinned by URL, no release to look up" for name in by_url)
-    finally:
-        if owned_session:
-            session.close()
     files = len({item for listing in listings.values() for item in listing.files})
     return CheckResult(
         shown,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dephash.distributions import url_filename
-from dephash.index.client import IndexClient
 from dephash.index.files import distinct_files, files_for_version
+from dephash.index.reader import IndexReader
 from dephash.inputs.reqfile import RequirementLine
 from dephash.model import DistFile, IndexSettings
 from dephash.pools import run_parallel
@@ -35,7 +35,7 @@ def pinned_releases(lines: Sequence[RequirementLine]) -> list[tuple[str, str]]:
 def list_releases(
     pins: Sequence[tuple[str, str]],
     settings: IndexSettings,
-    client: IndexClient,
+    client: IndexReader,
     jobs: int,
 ) -> dict[tuple[str, str], Listing]:
     """Every file each index and find-links location serves for each pinned release."""

@@ -22,9 +22,9 @@ from dephash.distributions import file_version
 from dephash.errors import DephashError
 from dephash.hashing.hasher import Digest, Hasher
 from dephash.hashing.progress import NoProgress, Progress
-from dephash.index.client import IndexClient
 from dephash.index.files import distinct_files, files_for_version
 from dephash.index.pages import RawPage, parse_page
+from dephash.index.reader import IndexReader
 from dephash.model import DistFile, IndexSettings
 from dephash.redact import redact
 
@@ -53,7 +53,7 @@ class EarlyWork:
 
     def __init__(
         self,
-        connect: Callable[[], tuple[IndexClient, Hasher]],
+        connect: Callable[[], tuple[IndexReader, Hasher]],
         select: Select,
         jobs: int,
         settings: Callable[[], IndexSettings],
@@ -78,7 +78,7 @@ class EarlyWork:
         self._connection = self._page_pool.submit(connect)
 
     @property
-    def client(self) -> IndexClient:
+    def client(self) -> IndexReader:
         """The index client ``connect`` made (waits for it; raises what it raised)."""
         return self._connection.result()[0]
 

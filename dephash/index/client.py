@@ -12,15 +12,8 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import is_archive
 from dephash.errors import IndexUnreachable
 from dephash.http import NetworkSettings, describe_failure
-from dephash.index.pages import (
-    JSON_TYPE,
-    ProjectPage,
-    RawPage,
-    VersionedPage,
-    parse_html,
-    parse_page,
-    parse_page_by_version,
-)
+from dephash.index.pages import JSON_TYPE, RawPage, parse_html
+from dephash.index.reader import IndexReader
 from dephash.model import DistFile
 from dephash.redact import redact
 
@@ -51,28 +44,12 @@ def _decoded(response: requests.Response) -> str:
     return response.text
 
 
-class IndexClient:
-    """Reads project file lists from indexes and find-links locations."""
+class IndexClient(IndexReader):
+    """Reads project pages from indexes (HTTP or file://) and find-links locations."""
 
     def __init__(self, session: requests.Session, network: NetworkSettings | None = None) -> None:
         self.session = session
         self.network = network or NetworkSettings()
-
-    def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
-        """Every file an index lists for ``project``; ``None`` if it does not have it."""
-        page = self.project_page(index_url, project)
-        return None if page is None else list(page.files)
-
-    def project_page(self, index_url: str, project: str) -> ProjectPage | None:
-        """An index's page for ``project`` (files, and PEP 700 versions); ``None`` if absent."""
-        raw = self.fetch_page(index_url, project)
-        return None if raw is None else parse_page(raw)
-
-    def versioned_page(self, index_url: str, project: str) -> VersionedPage | None:
-        """An index's page for ``project``, grouped by version (see :class:`VersionedPage`);
-        ``None`` if absent."""
-        raw = self.fetch_page(index_url, project)
-        return None if raw is None else parse_page_by_version(raw)
 
     def fetch_page(self, index_url: str, project: str) -> RawPage | None:
         """An index's page for ``project``, unparsed; ``None`` if the index lacks it."""

@@ -18,9 +18,10 @@ from packaging.version import InvalidVersion, Version
 from dephash.distributions import file_version
 from dephash.files import display_path
 from dephash.formats import FORMATS
-from dephash.http import NetworkSettings, make_session
+from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.pages import ProjectPage, VersionedPage, group_by_version
+from dephash.index.reader import IndexReader
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.markers import applies, python_environment
 from dephash.model import IndexSettings
@@ -77,19 +78,14 @@ def check_pinned_file(
         retries=DEFAULT_RETRIES if options.retries is None else options.retries,
         pool_size=options.jobs,
     )
-    owned_session = session is None
-    session = session or make_session(network)
-    try:
+    with session_for(session, network) as active:
         settings, pages = fetch_pages(
             names,
             functools.partial(_configured_settings, runner, options, parsed.index_options),
-            IndexClient(session, network),
+            IndexClient(active, network),
             options.jobs,
             early=_named_index_urls(options, parsed.index_options),
         )
-    finally:
-        if owned_session:
-            session.close()
     pre = options.pre or parsed.pre
     found: list[OutdatedPackage] = []
     ahead: list[OutdatedPackage] = []
@@ -200,7 +196,7 @@ def _named_index_urls(
 def fetch_pages(
     names: Sequence[str],
     settings: Callable[[], IndexSettings],
-    client: IndexClient,
+    client: IndexReader,
     jobs: int,
     early: Sequence[str] = (),
 ) -> tuple[IndexSettings, dict[str, list[VersionedPage] | None]]:
@@ -253,5 +249,5 @@ def fetch_pages(
     }
 
 
-def _links_page(client: IndexClient, location: str) -> ProjectPage:
+def _links_page(client: IndexReader, location: str) -> ProjectPage:
     return ProjectPage(tuple(client.find_links_files(location)))

@@ -54,7 +54,7 @@ class Early:
         self.asked = 0
         self.progress = Recorded()
         self.failure: Exception | None = None
-        session = make_session(FAST)
+        session = self.session = make_session(FAST)
         self.index = json_index
         self.work = EarlyWork(
             lambda: (IndexClient(session, FAST), Hasher("sha512", session, FAST)),
@@ -163,7 +163,7 @@ def test_a_page_that_fails_early_is_left_for_the_end_of_the_run(
 ) -> None:
     files = published(json_index, "bad-page", make_wheel(tmp_path, "bad-page", "1.0"))
     json_index.add_faults("/simple/bad-page/", fault)
-    early.work.client.session.headers["Accept-Encoding"] = "identity"  # corrupt: invalid JSON
+    early.session.headers["Accept-Encoding"] = "identity"  # corrupt: invalid JSON
     early.work.on_pip_output("  Downloading bad_page-1.0-py3-none-any.whl.metadata (1 kB)\n")
     pages = early.work.pages("bad-page")
     wait_until(pages.done)
