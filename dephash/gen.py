@@ -205,7 +205,6 @@ def generate(
         Provenance(
             input=source.shown,
             command=reproduce_command(options, source.command_arguments()),
-            python=resolution.environment.python_version,
             files_for=file_filter.describe() if file_filter.active else None,
         ),
         resolution.environment,

@@ -136,19 +136,19 @@ class LockedPackage:
 
 @dataclass(frozen=True)
 class Provenance:
-    """What made a lock: the input as shown, the Python it was resolved for, and how to
-    make it again (no credentials, no absolute paths)."""
+    """What made a lock: the input as shown, and how to make it again (no credentials, no
+    absolute paths)."""
 
     input: str
     command: str
-    python: str | None = None
     # Set when only some files are hashed: the Pythons and platforms they are for.
     files_for: str | None = None
 
 
 @dataclass(frozen=True)
 class Lock:
-    """A whole lock: every pinned package, sorted by name, hashed in one algorithm."""
+    """A whole lock: every pinned package, hashed in one algorithm, and the environment it was
+    resolved for."""
 
     packages: tuple[LockedPackage, ...]
     algorithm: str

@@ -102,7 +102,6 @@ def test_the_lock_keeps_every_file_with_its_index_data(inputs: Path) -> None:
     assert result.lock.provenance == Provenance(
         input="in.txt",
         command=f"dephash gen --algorithm sha256 --index-url {INDEX} in.txt",
-        python="3.11",
     )
     assert result.lock.environment == LINUX
     assert resolver.requests == [ResolveRequest(("-r", "in.txt"), ("--index-url", INDEX))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dephash import __version__
 from dephash.inputs.reqfile import RequirementsFile, parse_requirements
-from dephash.model import Lock, LockedPackage, Provenance
+from dephash.model import Lock, LockedPackage
 
 
 def render_package(package: LockedPackage, algorithm: str, annotate: bool = True) -> str:
@@ -23,9 +23,11 @@ def render_package(package: LockedPackage, algorithm: str, annotate: bool = True
     return text
 
 
-def header(provenance: Provenance, algorithm: str) -> list[str]:
+def header(lock: Lock) -> list[str]:
     """The header lines: tool, input, algorithm, and the command that reproduces the file."""
-    python = f" with Python {provenance.python}" if provenance.python else ""
+    provenance, algorithm = lock.provenance, lock.algorithm
+    python = lock.environment.python_version
+    python = f" with Python {python}" if python else ""
     files = (
         f"the files for {provenance.files_for}."
         if provenance.files_for
@@ -49,9 +51,7 @@ class RequirementsFormat:
 
     def render(self, lock: Lock, annotate: bool = True) -> str:
         """The header comment, then every package sorted by name."""
-        text = "".join(
-            f"#{' ' if line else ''}{line}\n" for line in header(lock.provenance, lock.algorithm)
-        )
+        text = "".join(f"#{' ' if line else ''}{line}\n" for line in header(lock))
         for package in sorted(lock.packages, key=lambda package: package.name):
             text += render_package(package, lock.algorithm, annotate)
         return text
