@@ -21,14 +21,14 @@ from packaging.markers import (
 from packaging.version import Version
 
 from dephash.errors import InputError
-from dephash.model import Environment
+from dephash.model import MarkerEnvironment
 
 _PYTHON_VERSION = re.compile(r"([0-9]+)\.([0-9]+)(?:\.([0-9]+))?")
 
 
 def applies(
     marker: str | Marker | None,
-    environment: Environment | Mapping[str, str],
+    environment: MarkerEnvironment | Mapping[str, str],
     extras: Iterable[str] = (),
 ) -> bool:
     """Whether ``marker`` holds in ``environment`` for no extra or any of ``extras``.
@@ -37,7 +37,9 @@ def applies(
     """
     if marker is None:
         return True
-    values = environment.as_dict() if isinstance(environment, Environment) else dict(environment)
+    values = (
+        environment.as_dict() if isinstance(environment, MarkerEnvironment) else dict(environment)
+    )
     try:
         parsed = marker if isinstance(marker, Marker) else Marker(marker)
         return any(parsed.evaluate({**values, "extra": extra}) for extra in sorted({"", *extras}))

@@ -31,13 +31,13 @@ class DistFile:
 
 
 @dataclass(frozen=True)
-class Environment:
+class MarkerEnvironment:
     """A marker environment (PEP 508): ``python_version``, ``sys_platform`` and the rest."""
 
     markers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, values: Mapping[str, str]) -> Environment:
+    def of(cls, values: Mapping[str, str]) -> MarkerEnvironment:
         """An environment from a mapping of marker names to values."""
         return cls(tuple(sorted((str(k), str(v)) for k, v in values.items())))
 
@@ -71,7 +71,7 @@ class Resolution:
     """A resolver's answer: the packages to install, and the environment it resolved for."""
 
     packages: tuple[ResolvedPackage, ...]
-    environment: Environment = field(default_factory=Environment)
+    environment: MarkerEnvironment = field(default_factory=MarkerEnvironment)
 
 
 @dataclass(frozen=True)
@@ -153,4 +153,4 @@ class Lock:
     packages: tuple[LockedPackage, ...]
     algorithm: str
     provenance: Provenance
-    environment: Environment = field(default_factory=Environment)
+    environment: MarkerEnvironment = field(default_factory=MarkerEnvironment)

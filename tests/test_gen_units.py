@@ -13,7 +13,7 @@ from dephash.formats import FORMATS
 from dephash.gen import GenOptions, generate, reproduce_command
 from dephash.hashing.collect import _with_chosen_file
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
-from dephash.model import DistFile, Environment, Resolution, ResolvedPackage
+from dephash.model import DistFile, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.options import IndexOptions, ResolverOptions
 from dephash.resolve.graph import via_annotations
 from tests.support.builder import make_wheel, sha
@@ -36,7 +36,7 @@ def test_extras_propagate_through_the_graph() -> None:
             package("native"),
             package("winonly"),
         ),
-        Environment(ENVIRONMENT),
+        MarkerEnvironment(ENVIRONMENT),
     )
     parsed = RequirementsFile(
         requirements=[

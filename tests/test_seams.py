@@ -15,7 +15,7 @@ from dephash.formats import FORMATS
 from dephash.gen import GenOptions, generate
 from dephash.model import (
     DistFile,
-    Environment,
+    MarkerEnvironment,
     LockedFile,
     Provenance,
     Resolution,
@@ -26,7 +26,7 @@ from dephash.resolve import ResolveRequest
 from tests.support.fakes import FakeResolver, MemoryIndex
 
 INDEX = "https://index.example/simple/"
-LINUX = Environment.of({"python_version": "3.11", "sys_platform": "linux"})
+LINUX = MarkerEnvironment.of({"python_version": "3.11", "sys_platform": "linux"})
 
 
 def digest(letter: str) -> str:

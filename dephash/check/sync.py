@@ -16,7 +16,7 @@ from dephash.hashing.collect import strip_fragment
 from dephash.inputs import InputSource
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.markers import applies
-from dephash.model import Environment
+from dephash.model import MarkerEnvironment
 from dephash.options import pip_arguments
 from dephash.redact import redact
 from dephash.resolve import Resolver, ResolveRequest
@@ -134,7 +134,7 @@ def in_sync(
 def unsatisfied(
     source: RequirementsFile,
     pins: Mapping[str, tuple[str, RequirementLine]],
-    environment: Environment,
+    environment: MarkerEnvironment,
 ) -> list[Finding]:
     """The input's own requirements that the pins do not satisfy."""
     findings: list[Finding] = []

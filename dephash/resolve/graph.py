@@ -11,7 +11,7 @@ from packaging.utils import canonicalize_name
 
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.markers import applies
-from dephash.model import Environment, Resolution, ResolvedPackage
+from dephash.model import MarkerEnvironment, Resolution, ResolvedPackage
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def dependency_parents(
 
 
 def _active_requirements(
-    package: ResolvedPackage, extras: set[str], environment: Environment
+    package: ResolvedPackage, extras: set[str], environment: MarkerEnvironment
 ) -> Iterator[tuple[str, set[str]]]:
     for spec in package.requires_dist:
         try:

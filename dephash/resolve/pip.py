@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.errors import IndexUnreachable, InputError, PipError, ResolutionError
-from dephash.model import Environment, Resolution, ResolvedPackage
+from dephash.model import MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -252,5 +252,5 @@ def parse_report(report: Any) -> Resolution:
                 requires_python=metadata.get("requires_python") or None,
             )
         )
-    environment = Environment.of(report.get("environment") or {})
+    environment = MarkerEnvironment.of(report.get("environment") or {})
     return Resolution(tuple(sorted(packages, key=lambda p: p.name)), environment)
