@@ -15,8 +15,8 @@ from dephash.formats import FORMATS
 from dephash.gen import GenOptions, generate
 from dephash.model import (
     DistFile,
-    MarkerEnvironment,
     LockedFile,
+    MarkerEnvironment,
     Provenance,
     Resolution,
     ResolvedPackage,
