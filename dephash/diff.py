@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from packaging.markers import Marker
 from packaging.version import InvalidVersion, Version
 
 from dephash.inputs.reqfile import RequirementLine
@@ -110,17 +111,25 @@ def diff_pins(before: Mapping[str, str], after: Mapping[str, str]) -> PinDiff:
     )
 
 
+def _keyed(name: str, marker: str | None) -> str:
+    """A pin's name, with its marker where it has one: a portable file pins a name once per
+    set of environments."""
+    return name if not marker else f"{name} ({Marker(marker)})"
+
+
 def compare(
     old: Sequence[RequirementLine], new: Sequence[LockedPackage], algorithm: str
 ) -> Changes:
     """Compare the pins of an existing file with freshly locked packages."""
     before = {
-        line.name: line for line in old if line.name and line.pinned_version and not line.constraint
+        _keyed(line.name, line.marker): line
+        for line in old
+        if line.name and line.pinned_version and not line.constraint
     }
-    after = {package.name: package for package in new}
+    after = {_keyed(package.name, package.marker): package for package in new}
     pins = diff_pins(
-        {name: f"{name}=={line.pinned_version}" for name, line in before.items()},
-        {name: f"{name}=={package.version}" for name, package in after.items()},
+        {key: f"{line.name}=={line.pinned_version}" for key, line in before.items()},
+        {key: f"{package.name}=={package.version}" for key, package in after.items()},
     )
     old_algorithms = set().union(*(_algorithms(line.hashes) for line in before.values()))
     comparable = not old_algorithms or old_algorithms == {algorithm}

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import platform
 import re
 import shlex
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,13 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from dephash.diff import Changes, compare
+from dephash.environments import describe, every_environment, from_platform, marker_values
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import FORMATS
 from dephash.hashing.cache import DigestCache
-from dephash.hashing.collect import lock_files, strip_fragment
+from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
 from dephash.hashing.early import EarlyWork
 from dephash.hashing.hasher import Hasher
 from dephash.hashing.progress import Progress
@@ -28,11 +32,22 @@ from dephash.http import NetworkSettings, make_session
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
-from dephash.inputs.reqfile import RequirementLine
-from dephash.model import IndexSettings, Lock, LockedPackage, Provenance, Resolution
+from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.markers import applies, parse_python_version, python_environment
+from dephash.model import (
+    OS,
+    Environment,
+    IndexSettings,
+    Lock,
+    LockedPackage,
+    MarkerEnvironment,
+    Provenance,
+    Resolution,
+)
 from dephash.options import IndexOptions, ResolverOptions, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
+from dephash.resolve.environments import Placement, merge, place
 from dephash.resolve.graph import via_annotations
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.pip import PipRunner
@@ -62,11 +77,8 @@ class GenOptions:
     existing: str | None = None
     upgrade: bool = False
     upgrade_packages: tuple[str, ...] = ()
-
-    @property
-    def file_filter(self) -> FileFilter:
-        """The Pythons and platforms whose files get hashed."""
-        return FileFilter(self.python_versions, self.platforms, self.resolver.only_binary)
+    # Resolve for the resolving interpreter only; --python-version/--platform then choose files.
+    host_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,13 +101,23 @@ def existing_pins(options: GenOptions) -> list[RequirementLine] | None:
 
 
 def kept_versions(
-    lines: Sequence[RequirementLine] | None, options: GenOptions
+    lines: Sequence[RequirementLine] | None,
+    options: GenOptions,
+    environment: MarkerEnvironment | Mapping[str, str],
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """(pins to keep where they fit, versions forced by ``-P name==version``)."""
+    """(pins to keep where they fit, versions forced by ``-P name==version``).
+
+    A pin is kept for the environments its marker holds in.
+    """
     keep: dict[str, str] = {}
     if lines is not None and not options.upgrade:
         for line in lines:
-            if line.name and line.pinned_version and not line.constraint:
+            if (
+                line.name
+                and line.pinned_version
+                and not line.constraint
+                and applies(line.marker, environment)
+            ):
                 keep[line.name] = line.pinned_version
     forced: dict[str, str] = {}
     for spec in options.upgrade_packages:
@@ -131,7 +153,7 @@ def generate(
     source = open_input(options.input, stdin_text)
     parsed = source.requirements()
     old_lines = existing_pins(options)
-    keep, forced = kept_versions(old_lines, options)
+    keep, forced = kept_versions(old_lines, options, python_environment(running_python()))
     released: list[str] = []
     opened: list[requests.Session] = []
 
@@ -144,13 +166,14 @@ def generate(
         hasher = Hasher(options.algorithm, used, network, cache=cache, progress=progress)
         return index or IndexClient(used, network), hasher
 
+    file_filter = chosen_files(options)
     side = ThreadPoolExecutor(max_workers=1)
     # pip's configuration (which indexes to read) is asked while pip already resolves,
     # and the HTTP session is made (requests imported) on a worker meanwhile.
     config_future = side.submit(config or runner.config)
     early = EarlyWork(
         connect,
-        options.file_filter.select,
+        file_filter.select,
         options.jobs,
         settings=lambda: settings_for(config_future.result(), options.index, parsed.index_options),
         progress=progress,
@@ -175,30 +198,51 @@ def generate(
                 _blame_unreachable_index(exc, early.settings(), early.client)
                 raise
         settings = early.settings()
-        if not resolution.packages:
+        release_files = ReleaseFiles(early, settings, options.jobs)
+        environments = () if options.host_only else target_environments(options, resolution)
+        if environments:
+            placements = place(
+                resolution,
+                parsed,
+                environments,
+                resolver or PipResolver(runner),
+                request,
+                release_files,
+                lambda env: kept_versions(old_lines, options, marker_values(env))[0],
+                options.resolver.only_binary,
+            )
+            placed = merge(placements, environments)
+            via = _via_everywhere(placements, parsed)
+        else:
+            _warn_about_file_filter_mismatch(options, resolution)
+            placed = [(package, None) for package in resolution.packages]
+            via = via_annotations(resolution, parsed)
+        if not placed:
             raise InputError(f"{source.shown} resolves to no packages: nothing to pin")
-        _warn_about_file_filter_mismatch(options, resolution)
         files = lock_files(
-            resolution, settings, options.algorithm, options.file_filter, early, options.jobs
+            [package for package, _ in placed],
+            options.algorithm,
+            file_filter,
+            early,
+            release_files,
         )
     finally:
         side.shutdown(wait=True)  # first: its callback may still start early work
         early.close()
         for made in opened:
             made.close()
-    via = via_annotations(resolution, parsed)
     packages = tuple(
         LockedPackage(
             name=package.name,
             version=package.version,
-            files=files[package.name],
+            files=files[(package.name, package.version)],
+            marker=marker,
             requires_python=package.requires_python,
             via=via.get(package.name, ()),
             url=strip_fragment(redact(package.url)) if package.direct else None,
         )
-        for package in resolution.packages
+        for package, marker in placed
     )
-    file_filter = options.file_filter
     lock = Lock(
         packages,
         options.algorithm,
@@ -206,13 +250,70 @@ def generate(
             input=source.shown,
             command=reproduce_command(options, source.command_arguments()),
             files_for=file_filter.describe() if file_filter.active else None,
+            covers=describe(environments) if environments else None,
         ),
         resolution.environment,
+        environments,
     )
     changes = None if old_lines is None else compare(old_lines, packages, options.algorithm)
     for name in released:
         log.info("released %s=%s: it conflicts with the input", name, keep[name])
     return GenResult(lock, resolution, changes, tuple(released))
+
+
+def running_python() -> Version:
+    """The version of the Python dephash runs on."""
+    return Version(platform.python_version())
+
+
+def target_environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
+    """The environments to resolve for: ``--python-version`` (default: the resolving
+    interpreter's) times ``--platform`` (default: every OS and machine)."""
+    pythons = [_minor(text) for text in options.python_versions]
+    if not pythons:
+        host = (
+            resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
+        )
+        pythons = [_minor(host)]
+    if not options.platforms:
+        return every_environment(pythons)
+    found = {env for value in options.platforms for env in from_platform(value, pythons)}
+    return tuple(sorted(found))
+
+
+def chosen_files(options: GenOptions) -> FileFilter:
+    """The files to hash: every file of each pinned version, unless ``--python-version`` or
+    ``--platform`` name where the lock installs (then the files that install there)."""
+    platforms: list[str] = []
+    for value in options.platforms:
+        if value.strip().lower() in {os.value for os in OS}:
+            platforms += sorted({env.platform for env in from_platform(value, [(3, 0)])})
+        else:
+            platforms.append(value)
+    return FileFilter(options.python_versions, tuple(platforms), options.resolver.only_binary)
+
+
+def _minor(text: str) -> tuple[int, int]:
+    major, minor, *_ = parse_python_version(text)
+    return major, minor
+
+
+def _via_everywhere(
+    placements: Sequence[Placement], parsed: RequirementsFile
+) -> dict[str, tuple[str, ...]]:
+    """``# via`` sources per package, in every environment that installs it."""
+    found: dict[str, set[str]] = {}
+    for placement in placements:
+        resolution = Resolution(
+            tuple(placement.packages.values()), marker_values(placement.environment)
+        )
+        for name, sources in via_annotations(resolution, parsed).items():
+            found.setdefault(name, set()).update(sources)
+    # Inputs (-r, -c) first, then the packages that require it, as for one environment.
+    return {
+        name: tuple(sorted(sources, key=lambda source: (not source.startswith("-"), source)))
+        for name, sources in found.items()
+    }
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:
@@ -260,8 +361,8 @@ def reproduce_command(options: GenOptions, input_arguments: Sequence[str] | None
         args += ["--python", display_path(options.resolver.python)]
     for version in options.python_versions:
         args += ["--python-version", version]
-    for platform in options.platforms:
-        args += ["--platform", platform]
+    for value in options.platforms:
+        args += ["--platform", value]
     index = options.index
     if index.index_url:
         args += ["--index-url", redact(index.index_url)]
@@ -273,6 +374,8 @@ def reproduce_command(options: GenOptions, input_arguments: Sequence[str] | None
     if index.no_index:
         args.append("--no-index")
     args += options.resolver.pip_arguments()
+    if options.host_only:
+        args.append("--host-only")
     if not options.annotate:
         args.append("--no-annotate")
     if options.output:

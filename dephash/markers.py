@@ -18,6 +18,7 @@ from packaging.markers import (
     UndefinedEnvironmentName,
     default_environment,
 )
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from dephash.errors import InputError
@@ -65,3 +66,14 @@ def python_environment(python: Version) -> dict[str, str]:
     environment["python_version"] = f"{python.major}.{python.minor}"
     environment["python_full_version"] = str(python)
     return environment
+
+
+def python_allows(requires_python: str | None, python: Version) -> bool:
+    """Whether a file's Requires-Python admits ``python`` (an invalid one does, as in pip)."""
+    if not requires_python:
+        return True
+    try:
+        specifier = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True
+    return specifier.contains(python, prereleases=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,35 @@ class MarkerEnvironment:
     def python_version(self) -> str | None:
         """The ``python_version`` marker (``"3.11"``), if known."""
         return self.as_dict().get("python_version")
+
+
+class OS(str, Enum):
+    """The operating systems a lock can cover."""
+
+    LINUX = "linux"
+    MACOS = "macos"
+    WINDOWS = "windows"
+
+
+class Machine(str, Enum):
+    """The machines a lock can cover (``arm64`` is ``aarch64`` on Linux)."""
+
+    X86_64 = "x86_64"
+    ARM64 = "arm64"
+
+
+@dataclass(frozen=True, order=True)
+class Environment:
+    """Where a lock must install: a CPython minor version, an OS and a machine.
+
+    ``platform`` is the newest wheel platform tag it accepts (``manylinux_2_39_x86_64``,
+    ``macosx_15_0_arm64``, ``win_amd64``); older compatible tags are implied.
+    """
+
+    python: tuple[int, int]
+    os: OS
+    machine: Machine
+    platform: str
 
 
 @dataclass(frozen=True)
@@ -143,14 +173,20 @@ class Provenance:
     command: str
     # Set when only some files are hashed: the Pythons and platforms they are for.
     files_for: str | None = None
+    # The environments the lock installs in, as a person reads them; None: the resolving
+    # interpreter's alone.
+    covers: str | None = None
 
 
 @dataclass(frozen=True)
 class Lock:
-    """A whole lock: every pinned package, hashed in one algorithm, and the environment it was
-    resolved for."""
+    """A whole lock: every pinned package (a name twice where versions differ by environment,
+    under disjoint markers), hashed in one algorithm, the marker environment pip resolved
+    with, and the environments the lock covers."""
 
     packages: tuple[LockedPackage, ...]
     algorithm: str
     provenance: Provenance
     environment: MarkerEnvironment = field(default_factory=MarkerEnvironment)
+    # Where it installs; empty: where it was resolved only.
+    environments: tuple[Environment, ...] = ()

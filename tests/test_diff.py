@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dephash.diff import Changes, HashChange, VersionChange, compare, summary, warnings
 from dephash.inputs.reqfile import RequirementLine
+from dephash.model import LockedPackage
+from tests.support.locks import locked
 from tests.support.locks import locked as Pin
 
 
@@ -94,3 +96,30 @@ def test_another_algorithm_is_not_compared_hash_by_hash() -> None:
         "sha512",
     )
     assert mixed.algorithm_changed == ("mixed", "sha512")
+
+
+def test_a_name_pinned_per_environment_is_compared_per_marker() -> None:
+    old = [
+        RequirementLine(
+            "numpy==1.0 ; python_version < '3.11'",
+            "prod.txt",
+            1,
+            "numpy",
+            specifier="==1.0",
+            marker='python_version < "3.11"',
+            hashes=("sha512:aa",),
+        ),
+        line("numpy", "2.0", "sha512:bb"),
+    ]
+    new = [
+        LockedPackage(
+            "numpy",
+            "1.1",
+            locked("numpy", "1.1", ("sha512:cc",)).files,
+            marker='python_version < "3.11"',
+        ),
+        Pin("numpy", "2.0", ("sha512:bb",)),
+    ]
+    changes = compare(old, new, "sha512")
+    assert changes.upgraded == (VersionChange('numpy (python_version < "3.11")', "1.0", "1.1"),)
+    assert (changes.added, changes.removed, changes.new_files) == ((), (), ())

@@ -102,6 +102,7 @@ def test_the_lock_keeps_every_file_with_its_index_data(inputs: Path) -> None:
     assert result.lock.provenance == Provenance(
         input="in.txt",
         command=f"dephash gen --algorithm sha256 --index-url {INDEX} in.txt",
+        covers="CPython 3.11 on Linux, macOS and Windows, each on x86_64 and arm64",
     )
     assert result.lock.environment == LINUX
     assert resolver.requests == [ResolveRequest(("-r", "in.txt"), ("--index-url", INDEX))]
@@ -141,6 +142,7 @@ def test_kept_pins_go_to_the_resolver_as_constraints_and_give_way(inputs: Path) 
 
 
 def test_a_resolution_without_packages_is_refused(inputs: Path) -> None:
+    (inputs / "in.txt").write_text("# nothing yet\n")
     resolver = FakeResolver([Resolution((), LINUX)])
     with pytest.raises(InputError, match=r"in\.txt resolves to no packages: nothing to pin"):
         generate(sha256_options(), resolver=resolver, index=WORLD, config=dict)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from dephash.check.lines import location_of, package_of
 from dephash.check.model import Finding, FindingKind
+from dephash.environments import overlap
 from dephash.hashes import HEX_LENGTHS, is_digest
 from dephash.inputs.reqfile import RequirementLine
 
@@ -16,7 +17,8 @@ CLAIM = "complete for pip's hash-checking mode"
 def completeness(lines: Sequence[RequirementLine]) -> list[Finding]:
     """What ``pip install --require-hashes`` would refuse in these lines (no network)."""
     findings: list[Finding] = []
-    first_seen: dict[str, RequirementLine] = {}
+    # A name pinned twice is a duplicate where both lines' markers can hold at once.
+    pinned: dict[str, list[RequirementLine]] = {}
     for line in lines:
         package, where = package_of(line), location_of(line)
         if line.problem:
@@ -53,8 +55,12 @@ def completeness(lines: Sequence[RequirementLine]) -> list[Finding]:
                     Finding(package, version, FindingKind.BAD_HASH, problem, location=where)
                 )
         if line.name:
-            earlier = first_seen.setdefault(line.name, line)
-            if earlier is not line:
+            earlier = next(
+                (seen for seen in pinned.get(line.name, ()) if overlap(seen.marker, line.marker)),
+                None,
+            )
+            pinned.setdefault(line.name, []).append(line)
+            if earlier is not None:
                 findings.append(
                     Finding(
                         package,

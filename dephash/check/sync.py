@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import platform
 from collections.abc import Mapping, Sequence
 
 from packaging.specifiers import SpecifierSet
@@ -15,7 +16,7 @@ from dephash.files import display_path
 from dephash.hashing.collect import strip_fragment
 from dephash.inputs import InputSource
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
-from dephash.markers import applies
+from dephash.markers import applies, python_environment
 from dephash.model import MarkerEnvironment
 from dephash.options import pip_arguments
 from dephash.redact import redact
@@ -60,8 +61,12 @@ def in_sync(
     wanted_by = source.shown
     held: dict[str, str] = {}
     pins: dict[str, tuple[str, RequirementLine]] = {}
+    # A portable file pins a name once per set of environments: the line for this one counts.
+    here = python_environment(Version(platform.python_version()))
     for line in pinned.requirements:
         if line.constraint or line.problem or not line.name or line.name in pins:
+            continue
+        if not applies(line.marker, here):
             continue
         if line.url:
             pins[line.name] = (f"{line.name} @ {redact(strip_fragment(line.url))}", line)
@@ -116,8 +121,6 @@ def in_sync(
             )
     for name in differences.removed:
         text, line = pins[name]
-        if not applies(line.marker, resolution.environment):
-            continue
         drift.append(Drift(name, text, None))
         findings.append(
             Finding(

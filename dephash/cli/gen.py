@@ -12,6 +12,7 @@ from dephash.cli.options import (
     cache_options,
     index_options,
     network_options,
+    platforms,
     python_versions,
     resolver_options,
     upgrade_packages,
@@ -71,16 +72,24 @@ Exit codes:
     metavar="X.Y",
     multiple=True,
     callback=python_versions,
-    help="Hash only the wheels that install on this CPython version (repeatable). "
-    "Chooses files only; to resolve for another interpreter use --python.",
+    help="Resolve for this CPython version and hash only its files (repeatable) "
+    "[default: the resolving interpreter's].",
 )
 @click.option(
     "--platform",
     "platforms",
-    metavar="TAG",
+    metavar="PLATFORM",
     multiple=True,
-    help="Hash only the wheels for this platform tag, e.g. manylinux_2_17_x86_64 or "
-    "win_amd64 (repeatable). Sdists are kept unless --only-binary says otherwise.",
+    callback=platforms,
+    help="Resolve for linux, macos or windows (x86_64 and arm64), or for one wheel platform "
+    "tag such as manylinux_2_17_x86_64 or win_amd64, and hash only its files (repeatable) "
+    "[default: Linux, macOS and Windows, every file].",
+)
+@click.option(
+    "--host-only",
+    is_flag=True,
+    help="Resolve for the resolving interpreter alone, as pip does: no markers; "
+    "--python-version and --platform then only choose the files hashed.",
 )
 @cache_options
 @click.option(
@@ -115,6 +124,7 @@ def gen(
     network: NetworkSettings,
     python_versions: tuple[str, ...],
     platforms: tuple[str, ...],
+    host_only: bool,
     cache_dir: str | None,
     existing: str | None,
     upgrade: bool,
@@ -126,9 +136,12 @@ def gen(
     """Resolve INPUT with pip and print every package pinned with its hashes.
 
     INPUT is a requirements file in pip's format, or '-' for standard input.
-    Every distribution file of each pinned version is hashed (every wheel and
-    the sdist), so the output installs with 'pip install --require-hashes' on
-    any platform.
+    The file covers Linux, macOS and Windows (x86_64 and arm64) for the
+    resolving Python, or the Pythons and platforms named: a package needed in
+    some of them only carries a marker, one whose version differs by
+    environment gets a line per version. Every distribution file of each
+    pinned version is hashed (every wheel and the sdist), so that the file
+    installs with 'pip install --require-hashes' wherever it covers.
     """
     configure_logging(verbose, quiet)
     from dephash.diff import summary
@@ -145,6 +158,7 @@ def gen(
         jobs=network.pool_size,
         python_versions=python_versions,
         platforms=platforms,
+        host_only=host_only,
         cache_dir=cache_dir,
         existing=existing,
         upgrade=upgrade,

@@ -11,6 +11,7 @@ import click
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from dephash.environments import from_platform
 from dephash.errors import InputError
 from dephash.hashing.cache import default_cache_dir
 from dephash.http import NetworkSettings
@@ -28,6 +29,18 @@ def python_versions(
         return tuple(".".join(map(str, parse_python_version(value))) for value in values)
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def platforms(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """--platform values, each an OS name or a wheel platform tag dephash can place."""
+    for value in values:
+        try:
+            from_platform(value, [(3, 0)])
+        except InputError as exc:
+            raise click.BadParameter(str(exc).removeprefix("--platform ")) from None
+    return values
 
 
 def upgrade_packages(

@@ -10,7 +10,7 @@ from dephash.errors import EnvironmentFailure, InputError
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
-from dephash.model import DistFile, IndexSettings, LockedFile, Resolution, ResolvedPackage
+from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
 from dephash.wheeltags import FileFilter
@@ -23,35 +23,51 @@ def strip_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+class ReleaseFiles:
+    """The files of each release the indexes and find-links locations list, each file once.
+
+    Callable as ``files(name, version)``; the pages come from ``early`` (fetched once,
+    possibly while pip still resolves), the find-links locations are read here, once.
+    """
+
+    def __init__(self, early: EarlyWork, settings: IndexSettings, jobs: int) -> None:
+        self.early = early
+        self.link_files = [
+            item
+            for listing in run_parallel(early.client.find_links_files, settings.find_links, jobs)
+            for item in listing
+        ]
+
+    def __call__(self, name: str, version: str) -> list[DistFile]:
+        candidates = [*self.early.listing(name, version).result(), *self.link_files]
+        return distinct_files(files_for_version(candidates, name, version))
+
+
 def lock_files(
-    resolution: Resolution,
-    settings: IndexSettings,
+    packages: Sequence[ResolvedPackage],
     algorithm: str,
     file_filter: FileFilter,
     early: EarlyWork,
-    jobs: int,
-) -> dict[str, tuple[LockedFile, ...]]:
-    """For every resolved package, its files with their digests in ``algorithm``.
+    release_files: ReleaseFiles,
+) -> dict[tuple[str, str], tuple[LockedFile, ...]]:
+    """For every resolved package, its files with their digests in ``algorithm``, by
+    ``(name, version)``.
 
     Every file of the pinned version, unless the filter narrows them down.
     Pages and digests ``early`` already has (or has under way) are not asked twice.
     """
     progress = early.hasher.progress
-    indexed = [package for package in resolution.packages if not package.direct]
-    listings = {package.name: early.listing(package.name, package.version) for package in indexed}
-    link_files = [
-        item
-        for listing in run_parallel(early.client.find_links_files, settings.find_links, jobs)
-        for item in listing
-    ]
-    files: dict[str, list[DistFile]] = {}
-    for package in resolution.packages:
+    for package in packages:
+        if not package.direct:
+            early.listing(package.name, package.version)  # every page on its way at once
+    files: dict[tuple[str, str], list[DistFile]] = {}
+    for package in packages:
+        key = (package.name, package.version)
         if package.direct:
             url = strip_fragment(package.url)
-            files[package.name] = [DistFile(url_filename(url), url, package.archive_hashes)]
+            files[key] = [DistFile(url_filename(url), url, package.archive_hashes)]
             continue
-        candidates = [*listings[package.name].result(), *link_files]
-        matching = distinct_files(files_for_version(candidates, package.name, package.version))
+        matching = release_files(package.name, package.version)
         _warn_if_yanked(package, matching)
         chosen = file_filter.select(_with_chosen_file(matching, package), package.name)
         if not chosen:
@@ -59,7 +75,7 @@ def lock_files(
                 f"{package.name}=={package.version} has no file for the targets "
                 f"({file_filter.describe()}): widen --python-version/--platform"
             )
-        files[package.name] = chosen
+        files[key] = chosen
     work = sorted({item for group in files.values() for item in group}, key=_file_key)
     log.debug("%d files to hash with %s", len(work), algorithm)
     progress.start(len(work), None)
@@ -71,8 +87,8 @@ def lock_files(
     finally:
         progress.finish()
     return {
-        name: tuple(_locked(item, algorithm, digests[item].hexdigest) for item in group)
-        for name, group in files.items()
+        key: tuple(_locked(item, algorithm, digests[item].hexdigest) for item in group)
+        for key, group in files.items()
     }
 
 

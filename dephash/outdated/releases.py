@@ -7,12 +7,12 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.distributions import file_version
 from dephash.index.pages import ProjectPage, VersionedPage, group_by_version
+from dephash.markers import python_allows
 from dephash.model import DistFile
 
 log = logging.getLogger(__name__)
@@ -29,17 +29,6 @@ class Release:
     def filetype(self) -> str:
         """``wheel`` when the release has a usable wheel, else ``sdist`` (pip's words)."""
         return "wheel" if any(f.filename.endswith(".whl") for f in self.files) else "sdist"
-
-
-def python_allows(requires_python: str | None, python: Version) -> bool:
-    """Whether a file's Requires-Python admits ``python`` (an invalid one does, as in pip)."""
-    if not requires_python:
-        return True
-    try:
-        specifier = SpecifierSet(requires_python)
-    except InvalidSpecifier:
-        return True
-    return specifier.contains(python, prereleases=True)
 
 
 def latest_release(

@@ -208,6 +208,16 @@ class Offline:
             [("a", "2", "duplicate")],
         ),
         Offline(
+            f"a==1 ; python_version < '3.11' --hash=sha256:{'a' * 64}\n"
+            f"a==2 ; python_version >= '3.11' --hash=sha256:{'b' * 64}\n",
+            [],
+        ),
+        Offline(
+            f"a==1 ; sys_platform == 'win32' --hash=sha256:{'a' * 64}\n"
+            f"a==2 ; python_version >= '3.11' --hash=sha256:{'b' * 64}\n",
+            [("a", "2", "duplicate")],
+        ),
+        Offline(
             "git+https://example.org/a.git#egg=a\n",
             [("git+https://example.org/a.git#egg=a", None, "unhashable")],
         ),

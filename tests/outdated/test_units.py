@@ -12,12 +12,13 @@ from packaging.version import Version
 from dephash.errors import PipError
 from dephash.http import NetworkSettings, make_session
 from dephash.index.pages import ProjectPage, parse_json_versions
+from dephash.markers import python_allows
 from dephash.model import DistFile
 from dephash.options import IndexOptions
 from dephash.outdated import check_outdated
 from dephash.outdated import requested_python as target_python
 from dephash.outdated.model import OutdatedOptions, PathKind
-from dephash.outdated.releases import latest_release, python_allows
+from dephash.outdated.releases import latest_release
 from dephash.outdated.virtualenv import parse_outdated
 from dephash.resolve.pip import PipRunner, index_failures
 from tests.support.builder import make_wheel

@@ -8,14 +8,15 @@ from pathlib import Path
 
 
 def pinned(text: str) -> dict[str, tuple[str, list[str]]]:
-    """name -> (version, sorted hashes), read back from a rendered file."""
+    """name -> (version, sorted hashes), read back from a rendered file (markers left out)."""
     pins: dict[str, tuple[str, list[str]]] = {}
     for block in text.replace("\\\n", " ").splitlines():
         words = block.split()
         if not words or words[0].startswith("#"):
             continue
         name, version = words[0].split("==")
-        pins[name] = (version, sorted(w.removeprefix("--hash=") for w in words[1:]))
+        hashes = [word for word in words[1:] if word.startswith("--hash=")]
+        pins[name] = (version, sorted(w.removeprefix("--hash=") for w in hashes))
     return pins
 
 

@@ -1,0 +1,302 @@
+"""Resolving for every target environment with pip's command line only.
+
+pip follows environment markers for the interpreter that runs it alone. So the
+host's resolution comes first; then, for each target environment, dephash walks
+the dependency graph itself with that environment's markers. Where the host's
+packages serve the environment (every package it needs is there, in a version
+whose Requires-Python and files fit it) nothing more runs. Where they do not,
+pip resolves again with the environment's Python version and platform tags,
+given the input's requirements that hold there and the requirements the
+environment's markers add, until nothing is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from dephash.environments import describe, marker_for, marker_values, platform_tags
+from dephash.errors import InputError, ResolutionError
+from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.markers import applies, python_allows
+from dephash.model import DistFile, Environment, Resolution, ResolvedPackage
+from dephash.resolve import Resolver, ResolveRequest
+from dephash.resolve.keep import resolve_keeping
+from dephash.wheeltags import FileFilter
+
+log = logging.getLogger(__name__)
+
+# pip runs for one environment before dephash gives up on closing its gaps.
+ROUNDS = 6
+# A requirements file's index options, as lines of one again.
+_OPTION_LINES = {
+    "index_url": "--index-url {}",
+    "extra_index_url": "--extra-index-url {}",
+    "find_links": "--find-links {}",
+    "no_index": "--no-index",
+}
+
+# The files of one version of a project, as the indexes list them.
+FilesOf = Callable[[str, str], list[DistFile]]
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What one environment needs of a set of packages.
+
+    ``reached`` maps each package the environment installs to the extras asked of
+    it; ``gaps`` are the requirements (without markers) that the packages do not
+    meet there: missing, in a version the requirement excludes, or with no file or
+    Requires-Python for the environment.
+    """
+
+    reached: Mapping[str, frozenset[str]]
+    gaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The packages one environment installs, by name."""
+
+    environment: Environment
+    packages: Mapping[str, ResolvedPackage] = field(default_factory=dict)
+
+
+def walk(
+    packages: Mapping[str, ResolvedPackage],
+    roots: RequirementsFile,
+    env: Environment,
+    files_of: FilesOf,
+    only_binary: Sequence[str] = (),
+) -> Walk:
+    """Follow the input's requirements and every dependency whose marker holds in ``env``."""
+    values = marker_values(env)
+    dotted = f"{env.python[0]}.{env.python[1]}"
+    fits = FileFilter(
+        (dotted,), (env.platform,), tuple(only_binary)
+    )  # the files that install there
+    python = Version(dotted)
+    queue: list[tuple[str, frozenset[str], str]] = []
+    for line in roots.requirements:
+        if line.constraint or line.name is None or not applies(line.marker, values):
+            continue
+        queue.append((line.name, frozenset(line.extras), _requirement_text(line)))
+    queue += [
+        (p.name, frozenset(p.requested_extras), p.name) for p in packages.values() if p.direct
+    ]
+    reached: dict[str, frozenset[str]] = {}
+    gaps: list[str] = []
+    while queue:
+        name, extras, wanted = queue.pop(0)
+        package = packages.get(name)
+        if (
+            package is None
+            or not _satisfies(wanted, package)
+            or not _fits(package, python, fits, files_of)
+        ):
+            if wanted not in gaps:
+                gaps.append(wanted)
+            continue
+        known = reached.get(name)
+        if known is not None and extras <= known:
+            continue
+        reached[name] = (known or frozenset()) | extras
+        for spec in package.requires_dist:
+            try:
+                requirement = Requirement(spec)
+            except InvalidRequirement:
+                continue
+            if applies(requirement.marker, values, reached[name]):
+                requirement.marker = None
+                queue.append(
+                    (
+                        canonicalize_name(requirement.name),
+                        frozenset(requirement.extras),
+                        str(requirement),
+                    )
+                )
+    return Walk(reached, tuple(gaps))
+
+
+def _requirement_text(line: RequirementLine) -> str:
+    extras = f"[{','.join(line.extras)}]" if line.extras else ""
+    if line.url:
+        return f"{line.name}{extras} @ {line.url}"
+    return f"{line.name}{extras}{line.specifier}"
+
+
+def _satisfies(wanted: str, package: ResolvedPackage) -> bool:
+    if package.direct:
+        return True
+    try:
+        version = Version(package.version)
+    except InvalidVersion:
+        return True  # pip chose it; a version PEP 440 cannot order is not judged here
+    return Requirement(wanted).specifier.contains(version, prereleases=True)
+
+
+def _fits(package: ResolvedPackage, python: Version, fits: FileFilter, files_of: FilesOf) -> bool:
+    if package.direct:
+        return True  # an archive named by URL: pip installs it wherever it is asked to
+    if not python_allows(package.requires_python, python):
+        return False
+    return bool(fits.select(files_of(package.name, package.version), package.name))
+
+
+def place(
+    host: Resolution,
+    roots: RequirementsFile,
+    environments: Sequence[Environment],
+    resolver: Resolver,
+    request: ResolveRequest,
+    files_of: FilesOf,
+    keep_for: Callable[[Environment], Mapping[str, str]],
+    only_binary: Sequence[str] = (),
+    jobs: int = 2,
+) -> tuple[Placement, ...]:
+    """The packages each environment installs: the host's where they serve, else pip's answer
+    for that environment. Raises InputError naming the environment pip cannot resolve for."""
+    hosted = {package.name: package for package in host.packages}
+    walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
+    pending = [env for env in environments if walks[env].gaps]
+    placements = {
+        env: Placement(env, {name: hosted[name] for name in walks[env].reached})
+        for env in environments
+        if env not in pending
+    }
+    for env in pending:
+        log.debug(
+            "%s needs what the host resolution lacks: %s",
+            describe([env]),
+            ", ".join(walks[env].gaps),
+        )
+
+    def resolve(env: Environment) -> Placement:
+        return _resolve_for(
+            env, walks[env].gaps, roots, resolver, request, files_of, keep_for(env), only_binary
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
+        for placement in pool.map(resolve, pending):
+            placements[placement.environment] = placement
+    return tuple(placements[env] for env in environments)
+
+
+def _resolve_for(
+    env: Environment,
+    gaps: Sequence[str],
+    roots: RequirementsFile,
+    resolver: Resolver,
+    request: ResolveRequest,
+    files_of: FilesOf,
+    keep: Mapping[str, str],
+    only_binary: Sequence[str],
+) -> Placement:
+    wanted = list(gaps)
+    for _ in range(ROUNDS):
+        with _environment_input(roots, env, wanted) as input_arguments:
+            asked = replace(
+                request,
+                input_arguments=tuple(input_arguments),
+                arguments=(*request.arguments, *environment_arguments(env)),
+                python=None,
+            )
+            try:
+                resolution, _ = resolve_keeping(resolver, asked, keep)
+            except ResolutionError as exc:
+                raise InputError(f"cannot resolve for {describe([env])}: {exc}") from None
+        found = {package.name: package for package in resolution.packages}
+        walked = walk(found, roots, env, files_of, only_binary)
+        if not walked.gaps:
+            return Placement(env, {name: found[name] for name in walked.reached})
+        new = [gap for gap in walked.gaps if gap not in wanted]
+        if not new:
+            break
+        wanted += new
+    raise InputError(
+        f"cannot resolve for {describe([env])}: pip's answer still lacks "
+        f"{', '.join(walked.gaps)} (no release of it installs there?)"
+    )
+
+
+def environment_arguments(env: Environment) -> list[str]:
+    """pip's options that choose files for ``env``: its platform tags, Python and ABIs.
+
+    pip then honours Requires-Python and wheel tags for ``env`` (binaries only: an
+    sdist cannot be judged for another platform), never its markers.
+    """
+    python = f"{env.python[0]}{env.python[1]}"
+    args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
+    args += ["--python-version", f"{env.python[0]}.{env.python[1]}", "--implementation", "cp"]
+    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
+    return args
+
+
+@contextmanager
+def _environment_input(
+    roots: RequirementsFile, env: Environment, wanted: Sequence[str]
+) -> Iterator[list[str]]:
+    """The input as ``env`` reads it, for pip (which would judge its markers for the host):
+    the requirements whose markers hold there, without markers, and ``wanted``."""
+    values = marker_values(env)
+    lines = [_OPTION_LINES[option].format(value) for option, value in roots.index_options]
+    lines += ["--pre"] if roots.pre else []
+    constraints: list[str] = []
+    for line in roots.requirements:
+        if line.name is None or not applies(line.marker, values):
+            continue
+        (constraints if line.constraint else lines).append(_requirement_text(line))
+    lines += wanted
+    handle, name = tempfile.mkstemp(prefix=".dephash-env-", suffix=".txt", dir=Path.cwd())
+    constraint_name = ""
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(f"{line}\n" for line in lines))
+        args = ["-r", name]
+        if constraints:
+            constraint_handle, constraint_name = tempfile.mkstemp(
+                prefix=".dephash-env-", suffix=".txt", dir=Path.cwd()
+            )
+            with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
+                stream.write("".join(f"{line}\n" for line in constraints))
+            args = ["-c", constraint_name, *args]
+        yield args
+    finally:
+        os.unlink(name)
+        if constraint_name:
+            os.unlink(constraint_name)
+
+
+def merge(
+    placements: Sequence[Placement], universe: Sequence[Environment]
+) -> list[tuple[ResolvedPackage, str | None]]:
+    """One entry per package version, with the marker of the environments that install it
+    (``None`` where every environment does), sorted by name and version."""
+    where: dict[tuple[str, str], set[Environment]] = {}
+    chosen: dict[tuple[str, str], ResolvedPackage] = {}
+    for placement in placements:
+        for name, package in placement.packages.items():
+            key = (name, package.version)
+            where.setdefault(key, set()).add(placement.environment)
+            chosen.setdefault(key, package)
+    return [
+        (chosen[key], marker_for(where[key], universe))
+        for key in sorted(where, key=lambda key: (key[0], _version_key(key[1])))
+    ]
+
+
+def _version_key(text: str) -> tuple[int, Version | str]:
+    try:
+        return (0, Version(text))
+    except InvalidVersion:
+        return (1, text)

@@ -1,0 +1,189 @@
+"""Target environments: marker values, platform tags, names, and the marker of a set of them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dephash.environments import (
+    NEWEST_PLATFORM,
+    describe,
+    environment,
+    every_environment,
+    from_platform,
+    marker_for,
+    marker_values,
+    overlap,
+    platform_tags,
+)
+from dephash.errors import InputError
+from dephash.markers import applies
+from dephash.model import OS, Environment, Machine
+
+PY311 = [(3, 11)]
+WORLD = every_environment([(3, 10), (3, 11), (3, 12), (3, 13)])
+
+
+def chosen(marker: str | None, world: tuple[Environment, ...] = WORLD) -> set[Environment]:
+    return {env for env in world if applies(marker, marker_values(env))}
+
+
+@given(st.sets(st.sampled_from(WORLD), min_size=1))
+def test_the_marker_holds_in_exactly_the_chosen_environments(picked: set[Environment]) -> None:
+    assert chosen(marker_for(picked, WORLD)) == picked
+
+
+@given(
+    st.sets(st.sampled_from([(3, minor) for minor in range(8, 15)]), min_size=1),
+    st.data(),
+)
+def test_any_universe_of_pythons_works(pythons: set[tuple[int, int]], data: st.DataObject) -> None:
+    world = every_environment(pythons)
+    picked = data.draw(st.sets(st.sampled_from(world), min_size=1))
+    assert chosen(marker_for(picked, world), world) == picked
+
+
+@pytest.mark.parametrize(
+    ("keep", "marker"),
+    [
+        (lambda env: env.os is OS.WINDOWS, 'sys_platform == "win32"'),
+        (lambda env: env.os is not OS.WINDOWS, 'sys_platform != "win32"'),
+        (lambda env: env.python < (3, 11), 'python_version < "3.11"'),
+        (lambda env: env.python >= (3, 12), 'python_version >= "3.12"'),
+        (lambda env: env.python == (3, 11), 'python_version == "3.11"'),
+        (
+            lambda env: env.python in ((3, 11), (3, 12)),
+            'python_version >= "3.11" and python_version < "3.13"',
+        ),
+        (
+            lambda env: env.python in ((3, 10), (3, 12)),
+            'python_version == "3.10" or python_version == "3.12"',
+        ),
+        (
+            lambda env: env.os is OS.WINDOWS and env.python < (3, 11),
+            'python_version < "3.11" and sys_platform == "win32"',
+        ),
+        (
+            lambda env: env.os is OS.LINUX and env.machine is Machine.ARM64,
+            'sys_platform == "linux" and platform_machine == "aarch64"',
+        ),
+        (
+            lambda env: env.os is OS.WINDOWS or env.python == (3, 10),
+            '(sys_platform == "linux" and python_version < "3.11") or '
+            '(sys_platform == "darwin" and python_version < "3.11") or sys_platform == "win32"',
+        ),
+    ],
+)
+def test_markers_read_as_the_set_they_name(keep: object, marker: str) -> None:
+    picked = {env for env in WORLD if keep(env)}  # type: ignore[operator]
+    assert marker_for(picked, WORLD) == marker
+    assert chosen(marker) == picked
+
+
+def test_every_environment_needs_no_marker_and_none_is_refused() -> None:
+    assert marker_for(WORLD, WORLD) is None
+    with pytest.raises(ValueError, match="no environment chosen"):
+        marker_for((), WORLD)
+
+
+def test_machines_alone_can_tell_environments_apart() -> None:
+    world = every_environment(PY311)
+    windows = [env for env in world if env.os is OS.WINDOWS]
+    arm = {env for env in windows if env.machine is Machine.ARM64}
+    assert marker_for(arm, windows) == 'platform_machine == "ARM64"'
+
+
+def test_marker_values_are_those_of_the_platform() -> None:
+    values = marker_values(environment((3, 12), OS.WINDOWS, Machine.ARM64)).as_dict()
+    assert values["sys_platform"] == "win32"
+    assert values["platform_system"] == "Windows"
+    assert values["os_name"] == "nt"
+    assert values["platform_machine"] == "ARM64"
+    assert (values["python_version"], values["python_full_version"]) == ("3.12", "3.12.0")
+    mac = marker_values(environment((3, 11), OS.MACOS, Machine.ARM64)).as_dict()
+    assert (mac["sys_platform"], mac["platform_machine"]) == ("darwin", "arm64")
+    linux = marker_values(environment((3, 11), OS.LINUX, Machine.ARM64)).as_dict()
+    assert (linux["os_name"], linux["platform_machine"]) == ("posix", "aarch64")
+
+
+def test_platform_tags_include_the_older_compatible_ones() -> None:
+    tags = platform_tags(environment((3, 11), OS.LINUX, Machine.X86_64))
+    assert {"manylinux_2_39_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"} <= set(tags)
+    assert tags == sorted(tags)
+    assert platform_tags(environment((3, 11), OS.WINDOWS, Machine.X86_64)) == ["win_amd64"]
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [
+        ("linux", {(OS.LINUX, Machine.X86_64), (OS.LINUX, Machine.ARM64)}),
+        ("Windows", {(OS.WINDOWS, Machine.X86_64), (OS.WINDOWS, Machine.ARM64)}),
+        ("win_amd64", {(OS.WINDOWS, Machine.X86_64)}),
+        ("win-arm64", {(OS.WINDOWS, Machine.ARM64)}),
+        ("manylinux_2_17_x86_64", {(OS.LINUX, Machine.X86_64)}),
+        ("musllinux_1_2_aarch64", {(OS.LINUX, Machine.ARM64)}),
+        ("linux_x86_64", {(OS.LINUX, Machine.X86_64)}),
+        ("macosx_11_0_arm64", {(OS.MACOS, Machine.ARM64)}),
+        ("macosx.10.9.x86_64", {(OS.MACOS, Machine.X86_64)}),
+    ],
+)
+def test_platforms_name_an_os_or_a_tag(value: str, places: set[tuple[OS, Machine]]) -> None:
+    found = from_platform(value, PY311)
+    assert {(env.os, env.machine) for env in found} == places
+    assert {env.python for env in found} == {(3, 11)}
+
+
+def test_a_tag_is_kept_as_the_platform_to_judge_wheels_for() -> None:
+    (env,) = from_platform("manylinux_2_17_x86_64", PY311)
+    assert env.platform == "manylinux_2_17_x86_64"
+    assert from_platform("linux", PY311)[0].platform in NEWEST_PLATFORM.values()
+
+
+@pytest.mark.parametrize("value", ["solaris", "win32", "macosx_11_0_universal2", "any", ""])
+def test_unknown_platforms_are_refused(value: str) -> None:
+    with pytest.raises(InputError, match=r"expected linux, macos, windows or a wheel platform tag"):
+        from_platform(value, PY311)
+
+
+@pytest.mark.parametrize(
+    ("environments", "text"),
+    [
+        (
+            every_environment(PY311),
+            "CPython 3.11 on Linux, macOS and Windows, each on x86_64 and arm64",
+        ),
+        (every_environment(PY311)[:1], "CPython 3.11 on Linux on arm64"),
+        (
+            [env for env in every_environment([(3, 10), (3, 12)]) if env.machine is Machine.X86_64],
+            "CPython 3.10 and 3.12 on Linux, macOS and Windows on x86_64",
+        ),
+        (
+            [
+                environment((3, 11), OS.LINUX, Machine.ARM64),
+                environment((3, 11), OS.MACOS, Machine.X86_64),
+            ],
+            "CPython 3.11 on Linux on arm64; macOS on x86_64",
+        ),
+        (from_platform("manylinux_2_17_x86_64", PY311), "CPython 3.11 on manylinux_2_17_x86_64"),
+    ],
+)
+def test_environments_are_named_in_a_line_a_person_reads(
+    environments: list[Environment], text: str
+) -> None:
+    assert describe(environments) == text
+
+
+def test_markers_overlap_where_one_environment_satisfies_both() -> None:
+    assert overlap(None, None)
+    assert overlap('sys_platform == "win32"', None)
+    assert overlap('python_version < "3.11"', 'sys_platform == "win32"')
+    assert not overlap('python_version < "3.11"', 'python_version >= "3.11"')
+    assert not overlap('sys_platform == "win32"', 'sys_platform != "win32"')
+
+
+def test_environments_no_marker_tells_apart_share_one() -> None:
+    old, new = (
+        from_platform(tag, PY311)[0] for tag in ("manylinux_2_17_x86_64", "manylinux_2_28_x86_64")
+    )
+    assert marker_for({old}, [old, new]) is None
