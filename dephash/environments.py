@@ -7,9 +7,9 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 
 from dephash.errors import InputError
-from dephash.markers import applies
+from dephash.markers import applies, parse_python_version
 from dephash.model import OS, Environment, Machine, MarkerEnvironment
-from dephash.wheeltags import expand_platform
+from dephash.wheeltags import FileFilter, expand_platform
 
 # The newest platform tag of each OS and machine (older compatible tags are implied).
 NEWEST_PLATFORM = {
@@ -66,6 +66,34 @@ def from_platform(value: str, pythons: Iterable[tuple[int, int]]) -> tuple[Envir
             "for x86_64 or arm64 (manylinux_2_17_x86_64, macosx_11_0_arm64, win_amd64, ...)"
         )
     return tuple(sorted(Environment(p, *place, tag) for p in set(pythons)))
+
+
+def targets(python_versions: Sequence[str], platforms: Sequence[str]) -> tuple[Environment, ...]:
+    """The environments ``--python-version`` (``X.Y`` values) and ``--platform`` name; no
+    platform means every OS and machine."""
+    pythons = [_minor(text) for text in python_versions]
+    if not platforms:
+        return every_environment(pythons)
+    return tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
+
+
+def files_for(
+    python_versions: Sequence[str], platforms: Sequence[str], only_binary: Sequence[str]
+) -> FileFilter:
+    """The files to hash: every file of each pinned version, unless ``--python-version`` or
+    ``--platform`` name where the lock installs (then the files that install there)."""
+    tags: list[str] = []
+    for value in platforms:
+        if value.strip().lower() in {os.value for os in OS}:
+            tags += sorted({env.platform for env in from_platform(value, [(3, 0)])})
+        else:
+            tags.append(value)
+    return FileFilter(tuple(python_versions), tuple(tags), tuple(only_binary))
+
+
+def _minor(text: str) -> tuple[int, int]:
+    major, minor, *_ = parse_python_version(text)
+    return major, minor
 
 
 def _place_of_tag(tag: str) -> tuple[OS, Machine] | None:

@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from dephash.diff import Changes, compare
-from dephash.environments import describe, every_environment, from_platform, marker_values
+from dephash.environments import describe, files_for, marker_values, targets
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import FORMATS
@@ -32,10 +32,9 @@ from dephash.http import NetworkSettings, make_session
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
-from dephash.inputs.reqfile import RequirementLine, RequirementsFile
-from dephash.markers import applies, parse_python_version, python_environment
+from dephash.inputs.reqfile import RequirementLine
+from dephash.markers import applies, python_environment
 from dephash.model import (
-    OS,
     Environment,
     IndexSettings,
     Lock,
@@ -47,12 +46,11 @@ from dephash.model import (
 from dephash.options import IndexOptions, ResolverOptions, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
-from dephash.resolve.environments import Placement, merge, place
+from dephash.resolve.environments import merge, place, via_everywhere
 from dephash.resolve.graph import via_annotations
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.pip import PipRunner
 from dephash.resolve.settings import settings_for
-from dephash.wheeltags import FileFilter
 
 if TYPE_CHECKING:
     import requests
@@ -166,7 +164,9 @@ def generate(
         hasher = Hasher(options.algorithm, used, network, cache=cache, progress=progress)
         return index or IndexClient(used, network), hasher
 
-    file_filter = chosen_files(options)
+    file_filter = files_for(
+        options.python_versions, options.platforms, options.resolver.only_binary
+    )
     side = ThreadPoolExecutor(max_workers=1)
     # pip's configuration (which indexes to read) is asked while pip already resolves,
     # and the HTTP session is made (requests imported) on a worker meanwhile.
@@ -199,7 +199,7 @@ def generate(
                 raise
         settings = early.settings()
         release_files = ReleaseFiles(early, settings, options.jobs)
-        environments = () if options.host_only else target_environments(options, resolution)
+        environments = () if options.host_only else _environments(options, resolution)
         if environments:
             placements = place(
                 resolution,
@@ -212,7 +212,7 @@ def generate(
                 options.resolver.only_binary,
             )
             placed = merge(placements, environments)
-            via = _via_everywhere(placements, parsed)
+            via = via_everywhere(placements, parsed)
         else:
             _warn_about_file_filter_mismatch(options, resolution)
             placed = [(package, None) for package in resolution.packages]
@@ -266,54 +266,9 @@ def running_python() -> Version:
     return Version(platform.python_version())
 
 
-def target_environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
-    """The environments to resolve for: ``--python-version`` (default: the resolving
-    interpreter's) times ``--platform`` (default: every OS and machine)."""
-    pythons = [_minor(text) for text in options.python_versions]
-    if not pythons:
-        host = (
-            resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
-        )
-        pythons = [_minor(host)]
-    if not options.platforms:
-        return every_environment(pythons)
-    found = {env for value in options.platforms for env in from_platform(value, pythons)}
-    return tuple(sorted(found))
-
-
-def chosen_files(options: GenOptions) -> FileFilter:
-    """The files to hash: every file of each pinned version, unless ``--python-version`` or
-    ``--platform`` name where the lock installs (then the files that install there)."""
-    platforms: list[str] = []
-    for value in options.platforms:
-        if value.strip().lower() in {os.value for os in OS}:
-            platforms += sorted({env.platform for env in from_platform(value, [(3, 0)])})
-        else:
-            platforms.append(value)
-    return FileFilter(options.python_versions, tuple(platforms), options.resolver.only_binary)
-
-
-def _minor(text: str) -> tuple[int, int]:
-    major, minor, *_ = parse_python_version(text)
-    return major, minor
-
-
-def _via_everywhere(
-    placements: Sequence[Placement], parsed: RequirementsFile
-) -> dict[str, tuple[str, ...]]:
-    """``# via`` sources per package, in every environment that installs it."""
-    found: dict[str, set[str]] = {}
-    for placement in placements:
-        resolution = Resolution(
-            tuple(placement.packages.values()), marker_values(placement.environment)
-        )
-        for name, sources in via_annotations(resolution, parsed).items():
-            found.setdefault(name, set()).update(sources)
-    # Inputs (-r, -c) first, then the packages that require it, as for one environment.
-    return {
-        name: tuple(sorted(sources, key=lambda source: (not source.startswith("-"), source)))
-        for name, sources in found.items()
-    }
+def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
+    host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return targets(options.python_versions or (host,), options.platforms)
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

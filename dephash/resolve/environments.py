@@ -31,6 +31,7 @@ from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
+from dephash.resolve.graph import via_annotations
 from dephash.resolve.keep import resolve_keeping
 from dephash.wheeltags import FileFilter
 
@@ -300,3 +301,21 @@ def _version_key(text: str) -> tuple[int, Version | str]:
         return (0, Version(text))
     except InvalidVersion:
         return (1, text)
+
+
+def via_everywhere(
+    placements: Sequence[Placement], roots: RequirementsFile
+) -> dict[str, tuple[str, ...]]:
+    """``# via`` sources per package, in every environment that installs it."""
+    found: dict[str, set[str]] = {}
+    for placement in placements:
+        resolution = Resolution(
+            tuple(placement.packages.values()), marker_values(placement.environment)
+        )
+        for name, sources in via_annotations(resolution, roots).items():
+            found.setdefault(name, set()).update(sources)
+    # Inputs (-r, -c) first, then the packages that require it, as for one environment.
+    return {
+        name: tuple(sorted(sources, key=lambda source: (not source.startswith("-"), source)))
+        for name, sources in found.items()
+    }
