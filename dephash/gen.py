@@ -4,6 +4,7 @@ and return the :class:`~dephash.model.Lock`. It never prints, and rendering is a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import shlex
@@ -30,7 +31,7 @@ from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
 from dephash.inputs.reqfile import RequirementLine
 from dephash.model import IndexSettings, Lock, LockedPackage, Provenance, Resolution
-from dephash.options import IndexOptions, ResolverOptions, pip_arguments
+from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
 from dephash.resolve.graph import via_annotations
@@ -62,6 +63,8 @@ class GenOptions:
     existing: str | None = None
     upgrade: bool = False
     upgrade_packages: tuple[str, ...] = ()
+    # For a pyproject.toml input: the extras and dependency groups to lock too.
+    selection: Selection = field(default_factory=Selection)
 
     @property
     def file_filter(self) -> FileFilter:
@@ -128,7 +131,13 @@ def generate(
     """
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
-    source = open_input(options.input, stdin_text)
+    arguments = pip_arguments(options.index, options.resolver)
+    source = open_input(
+        options.input,
+        stdin_text,
+        options.selection,
+        functools.partial(runner.project_metadata, args=arguments, python=options.resolver.python),
+    )
     parsed = source.requirements()
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options)
@@ -165,7 +174,7 @@ def generate(
         with source.pip_arguments() as input_arguments:
             request = ResolveRequest(
                 tuple(input_arguments),
-                tuple(pip_arguments(options.index, options.resolver)),
+                tuple(arguments),
                 tuple(sorted(forced.items())),
                 options.resolver.python,
             )
@@ -206,6 +215,7 @@ def generate(
             input=source.shown,
             command=reproduce_command(options, source.command_arguments()),
             files_for=file_filter.describe() if file_filter.active else None,
+            requires_python=parsed.requires_python,
         ),
         resolution.environment,
     )

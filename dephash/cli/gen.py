@@ -14,6 +14,7 @@ from dephash.cli.options import (
     network_options,
     python_versions,
     resolver_options,
+    selection_options,
     upgrade_packages,
 )
 from dephash.cli.output import configure_logging, make_progress, reports_errors, verbosity
@@ -23,7 +24,7 @@ from dephash.hashes import Algorithm
 if TYPE_CHECKING:
     from dephash.diff import Changes
     from dephash.http import NetworkSettings
-    from dephash.options import IndexOptions, ResolverOptions
+    from dephash.options import IndexOptions, ResolverOptions, Selection
 
 EXIT_CODES = """\b
 Exit codes:
@@ -37,6 +38,7 @@ Exit codes:
 
 @click.command(epilog=EXIT_CODES)
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@selection_options
 @click.option(
     "-o",
     "--output",
@@ -107,6 +109,7 @@ Exit codes:
 @reports_errors
 def gen(
     input_file: str,
+    selection: Selection,
     output: str | None,
     algorithm: str,
     index: IndexOptions,
@@ -125,7 +128,8 @@ def gen(
 ) -> None:
     """Resolve INPUT with pip and print every package pinned with its hashes.
 
-    INPUT is a requirements file in pip's format, or '-' for standard input.
+    INPUT is a requirements file in pip's format, '-' for standard input, or a
+    project's pyproject.toml (its dependencies, with --extra/--group to add).
     Every distribution file of each pinned version is hashed (every wheel and
     the sdist), so the output installs with 'pip install --require-hashes' on
     any platform.
@@ -149,6 +153,7 @@ def gen(
         existing=existing,
         upgrade=upgrade,
         upgrade_packages=upgrade_packages,
+        selection=selection,
     )
     stdin_text = sys.stdin.read() if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)
