@@ -12,14 +12,14 @@ from dephash.options import IndexOptions, Selection
 from tests.support.builder import sha
 from tests.support.cli import run
 from tests.support.pinned import install_with_hashes, pinned
-from tests.support.pypiserver import PyPIServer, publish_to
-from tests.support.pyprojects import (
+from tests.support.projects import (
     SELECTIONS,
     ProjectWorld,
     publish_project_world,
     write_dynamic,
     write_static,
 )
+from tests.support.pypiserver import PyPIServer, publish_to
 
 WRITERS = {"static": write_static, "dynamic": write_dynamic}
 

@@ -19,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from tests.support.pinned import pinned
+from tests.support.projects import SELECTIONS, publish_project_world, write_dynamic, write_static
 from tests.support.pypiserver import PyPIServer
-from tests.support.pyprojects import SELECTIONS, publish_project_world, write_dynamic, write_static
 
 
 def _env(scratch: Path) -> dict[str, str]:
