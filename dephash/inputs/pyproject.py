@@ -138,8 +138,9 @@ class _Reader:
         lines += self._group_lines()
         if not lines:
             raise InputError(
-                f"{self.shown}: nothing to lock: the project has no dependencies; "
-                f"choose a group with --group ({_listed('groups', self.groups)})"
+                f"{self.shown}: nothing to lock: the project has no dependencies; choose "
+                f"with --extra or --group ({_listed('extras', extras)}; "
+                f"{_listed('groups', self.groups)})"
             )
         project = tuple(str(requirement) for _, requirement in selected)
         return _Chosen(project, tuple(lines), _specifier(requires_python, self.shown))
@@ -186,6 +187,7 @@ class _Reader:
         if not self.selection.groups:
             return []
         known = {canonicalize_name(name) for name in self.groups}
+        start = self._line_of("dependency-groups")
         try:
             resolver = DependencyGroupResolver(self.groups)
             lines = []
@@ -198,7 +200,6 @@ class _Reader:
                 via = (
                     f"{self.name} ({self.shown}:{group})" if self.name else f"{self.shown}:{group}"
                 )
-                start = self._line_of("dependency-groups")
                 for requirement in resolver.resolve(group):
                     lines.append(
                         self._line(self._line_of(str(requirement), start), requirement, via)

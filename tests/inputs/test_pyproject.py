@@ -165,7 +165,7 @@ def test_the_default_builder_is_not_needed_for_static_metadata(workdir: Path) ->
         (
             '[project]\nname = "a"\ndependencies = []\n[dependency-groups]\ndev = ["x"]\n',
             Selection(),
-            r"nothing to lock: .* choose a group with --group \(its groups: dev\)$",
+            r"nothing to lock: .* --extra or --group \(it has no extras; its groups: dev\)$",
         ),
         (APP, Selection(extras=("nope",)), r"no extra 'nope' \(its extras: all, docs, fast\)$"),
         (
