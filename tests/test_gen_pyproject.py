@@ -188,3 +188,12 @@ def test_selection_options_that_make_no_sense(workdir: Path, args: list[str], me
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_a_file_that_is_not_toml_is_one_line_of_bad_input(workdir: Path) -> None:
+    (workdir / "pyproject.toml").write_text('[project]\nname = "a"\ndependencies = [\n')
+    result = run("gen", "-o", "prod.txt", "pyproject.toml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("dephash: error: pyproject.toml: not valid TOML: ")
+    assert result.stderr.endswith(": Invalid value (at line 3, the end of the file)\n")
+    assert not (workdir / "prod.txt").exists()

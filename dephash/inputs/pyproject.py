@@ -92,7 +92,10 @@ class PyprojectInput:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{self.shown}: not valid TOML: {exc}") from None
+            # tomllib names the line and column, except at the end of the file.
+            last = f"(at line {len(text.splitlines()) or 1}, the end of the file)"
+            reason = str(exc).replace("(at end of document)", last)
+            raise InputError(f"{self.shown}: not valid TOML: {reason}") from None
         return _Reader(self, text, data).choose()
 
 

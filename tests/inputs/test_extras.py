@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
@@ -113,3 +115,45 @@ def test_the_project_itself_chooses_more_extras() -> None:
     selected, extras = select(requirements, "app", set())
     assert [str(requirement) for _, requirement in selected] == ["base"]
     assert extras == frozenset()
+
+
+ENVIRONMENTS = [
+    {"python_version": version, "sys_platform": platform}
+    for version in ("3.10", "3.13")
+    for platform in ("linux", "win32")
+]
+_ENVIRONMENT_CLAUSES = st.sampled_from(
+    ['python_version < "3.12"', 'python_version >= "3.11"', 'sys_platform == "win32"']
+)
+# "!=" is left out: there pip's "any one extra at a time" and a set of extras differ.
+_EXTRA_CLAUSES = st.sampled_from(['extra == "x"', '"y" == extra'])
+
+
+@st.composite
+def markers(draw: st.DrawFn) -> str:
+    """A marker of environment clauses with at most one clause on ``extra``."""
+    clauses = draw(st.lists(_ENVIRONMENT_CLAUSES, max_size=3))
+    if draw(st.booleans()) or not clauses:
+        clauses.insert(draw(st.integers(0, len(clauses))), draw(_EXTRA_CLAUSES))
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text = f"({text}) {draw(st.sampled_from(['and', 'or']))} {clause}"
+    return text
+
+
+@given(markers(), st.sets(st.sampled_from(["x", "y", "z"])))
+def test_a_decided_marker_holds_where_pip_would_install_for_the_chosen_extras(
+    marker: str, chosen: set[str]
+) -> None:
+    decided = decide(Requirement(f"a; {marker}"), chosen)
+    for environment in ENVIRONMENTS:
+        wanted = any(
+            Marker(marker).evaluate({**environment, "extra": extra}) for extra in {"", *chosen}
+        )
+        if decided is None:
+            held = False
+        elif decided.marker is None:
+            held = True
+        else:
+            held = decided.marker.evaluate({**environment, "extra": ""})
+        assert held is wanted, (marker, chosen, environment, decided)
