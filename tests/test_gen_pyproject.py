@@ -117,7 +117,7 @@ def test_kept_pins_and_a_dry_run(pypiserver: PyPIServer, workdir: Path) -> None:
 
 
 def test_the_lock_records_the_projects_requires_python(world: ProjectWorld, workdir: Path) -> None:
-    path = write_dynamic(workdir)
+    path = write_static(workdir)
     result = generate(
         GenOptions(
             input=str(path),
@@ -137,7 +137,7 @@ def test_the_lock_records_the_projects_requires_python(world: ProjectWorld, work
 def test_the_generated_file_installs_with_require_hashes(
     world: ProjectWorld, workdir: Path, isolated_pip: dict[str, str]
 ) -> None:
-    write_dynamic(workdir)
+    write_static(workdir)
     made = run("gen", "-i", world.index, "--all-extras", "-o", "prod.txt", "pyproject.toml")
     assert made.exit_code == 0, made.output
     installed = install_with_hashes(workdir / "venv", world.index, "prod.txt", isolated_pip)
