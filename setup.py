@@ -25,7 +25,8 @@ setup(
     install_requires=[
         "click>=8.1",
         "requests>=2.31",
-        "packaging>=24",
+        "packaging>=26.1",  # packaging.dependency_groups
+        'tomli>=1.1; python_version < "3.11"',
         "platformdirs>=3",
         "pip>=25.3",
     ],

@@ -4,6 +4,7 @@ and return the :class:`~dephash.model.Lock`. It never prints, and rendering is a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import platform
 import re
@@ -43,7 +44,7 @@ from dephash.model import (
     Provenance,
     Resolution,
 )
-from dephash.options import IndexOptions, ResolverOptions, pip_arguments
+from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
 from dephash.resolve.environments import merge, place, via_everywhere
@@ -77,6 +78,8 @@ class GenOptions:
     upgrade_packages: tuple[str, ...] = ()
     # Resolve for the resolving interpreter only; --python-version/--platform then choose files.
     host_only: bool = False
+    # For a pyproject.toml input: the extras and dependency groups to lock too.
+    selection: Selection = field(default_factory=Selection)
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,13 @@ def generate(
     """
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
-    source = open_input(options.input, stdin_text)
+    arguments = pip_arguments(options.index, options.resolver)
+    source = open_input(
+        options.input,
+        stdin_text,
+        options.selection,
+        functools.partial(runner.project_metadata, args=arguments, python=options.resolver.python),
+    )
     parsed = source.requirements()
     old_lines = existing_pins(options)
     keep, forced = kept_versions(old_lines, options, python_environment(running_python()))
@@ -188,7 +197,7 @@ def generate(
         with source.pip_arguments() as input_arguments:
             request = ResolveRequest(
                 tuple(input_arguments),
-                tuple(pip_arguments(options.index, options.resolver)),
+                tuple(arguments),
                 tuple(sorted(forced.items())),
                 options.resolver.python,
             )
@@ -251,6 +260,7 @@ def generate(
             command=reproduce_command(options, source.command_arguments()),
             files_for=file_filter.describe() if file_filter.active else None,
             covers=describe(environments) if environments else None,
+            requires_python=parsed.requires_python,
         ),
         resolution.environment,
         environments,

@@ -97,6 +97,17 @@ class ResolvedPackage:
 
 
 @dataclass(frozen=True)
+class ProjectMetadata:
+    """A project's core metadata as its build backend wrote it (pip built it): for a
+    ``pyproject.toml`` whose dependencies are dynamic."""
+
+    name: str
+    requires_dist: tuple[str, ...] = ()
+    provides_extra: tuple[str, ...] = ()
+    requires_python: str | None = None
+
+
+@dataclass(frozen=True)
 class Resolution:
     """A resolver's answer: the packages to install, and the environment it resolved for."""
 
@@ -176,6 +187,8 @@ class Provenance:
     # The environments the lock installs in, as a person reads them; None: the resolving
     # interpreter's alone.
     covers: str | None = None
+    # The Pythons the input says it supports (a project's requires-python), if it says.
+    requires_python: str | None = None
 
 
 @dataclass(frozen=True)

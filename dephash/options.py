@@ -51,3 +51,25 @@ class ResolverOptions:
 def pip_arguments(index: IndexOptions, resolver: ResolverOptions) -> list[str]:
     """The pip options a resolution passes through: indexes, then the resolver's."""
     return [*index.pip_arguments(), *resolver.pip_arguments()]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which parts of a project to lock: extras (``--extra``, ``--all-extras``) and dependency
+    groups (``--group``), names canonical. The project's own dependencies are always in."""
+
+    extras: tuple[str, ...] = ()
+    all_extras: bool = False
+    groups: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.extras or self.all_extras or self.groups)
+
+    def command_arguments(self) -> list[str]:
+        """These choices as ``dephash`` options, for a reproduce command."""
+        args = ["--all-extras"] if self.all_extras else []
+        for extra in self.extras:
+            args += ["--extra", extra]
+        for group in self.groups:
+            args += ["--group", group]
+        return args

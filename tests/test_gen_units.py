@@ -54,6 +54,25 @@ def test_extras_propagate_through_the_graph() -> None:
     }
 
 
+def test_a_top_level_line_names_its_input_only_where_its_marker_holds() -> None:
+    resolution = Resolution(
+        (package("app", "shared", requested=True), package("shared"), package("tool")),
+        MarkerEnvironment(ENVIRONMENT),
+    )
+    parsed = RequirementsFile(
+        requirements=[
+            RequirementLine("app", "in.txt", 1, "app"),
+            RequirementLine("shared", "in.txt", 2, "shared", marker='sys_platform == "win32"'),
+            RequirementLine("tool", "pyproject.toml", 3, "tool", via="p (pyproject.toml:dev)"),
+        ]
+    )
+    assert via_annotations(resolution, parsed) == {
+        "app": ("-r in.txt",),
+        "shared": ("app",),
+        "tool": ("p (pyproject.toml:dev)",),
+    }
+
+
 def test_the_chosen_file_is_kept_or_added() -> None:
     chosen = ResolvedPackage(
         "a",

@@ -7,6 +7,7 @@ against the input the file was generated from, and known vulnerabilities.
 
 from __future__ import annotations
 
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,9 +55,21 @@ def check(
         raise InputError("--offline checks only hash-checking completeness: drop --input/--vulns")
     if options.allowlist and not options.vulns:
         raise InputError("--allowlist applies to --vulns: add --vulns, or drop the allowlist")
+    if options.selection and not options.input:
+        raise InputError("--extra, --all-extras and --group apply to --input: add --input")
     shown = display_path(options.pinned)
     pinned = FORMATS["requirements"].read(options.pinned)
-    source = open_input(options.input) if options.input else None
+    runner = runner or PipRunner()
+    build_metadata = functools.partial(
+        runner.project_metadata,
+        args=sync.resolution_arguments(options, pinned),
+        python=options.resolver.python,
+    )
+    source = (
+        open_input(options.input, None, options.selection, build_metadata)
+        if options.input
+        else None
+    )
     source_requirements = source.requirements() if source else None
     allowlist = read_allowlist(options.allowlist) if options.allowlist else frozenset()
     lines = [line for line in pinned.requirements if not line.constraint]
@@ -68,7 +81,6 @@ def check(
             shown, None, (completeness.NAME,), len(lines), hashes, 0, sort_findings(findings)
         )
 
-    runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
     file_options = [
         *pinned.index_options,

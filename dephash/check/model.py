@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from dephash.options import IndexOptions, ResolverOptions
+from dephash.options import IndexOptions, ResolverOptions, Selection
 
 
 class Severity(str, Enum):
@@ -86,6 +86,8 @@ class CheckOptions:
     index: IndexOptions = field(default_factory=IndexOptions)
     # With --input: how the input is resolved again.
     resolver: ResolverOptions = field(default_factory=ResolverOptions)
+    # With a pyproject.toml --input: the extras and dependency groups the file was made with.
+    selection: Selection = field(default_factory=Selection)
     jobs: int = 8
     cache_dir: str | None = None
 

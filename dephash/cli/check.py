@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dephash.cli.options import cache_options, index_options, network_options, resolver_options
+from dephash.cli.options import (
+    cache_options,
+    index_options,
+    network_options,
+    resolver_options,
+    selection_options,
+)
 from dephash.cli.output import configure_logging, reports_errors, verbosity
 from dephash.errors import ExitCode
 
 if TYPE_CHECKING:
     from dephash.check.model import CheckResult
     from dephash.http import NetworkSettings
-    from dephash.options import IndexOptions, ResolverOptions
+    from dephash.options import IndexOptions, ResolverOptions, Selection
 
 CHECK_EXIT_CODES = """\b
 Exit codes:
@@ -50,9 +56,10 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     "input_file",
     metavar="FILE",
     type=click.Path(dir_okay=False),
-    help="The requirements PINNED was generated from: resolve it again, keeping the pins "
-    "that still fit, and report drift.",
+    help="The requirements file or pyproject.toml PINNED was generated from: resolve it "
+    "again, keeping the pins that still fit, and report drift.",
 )
+@selection_options
 @click.option(
     "--vulns",
     is_flag=True,
@@ -93,6 +100,7 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
 def check_command(
     pinned: str,
     input_file: str | None,
+    selection: Selection,
     vulns: bool,
     allowlist: str | None,
     strict: bool,
@@ -127,6 +135,7 @@ def check_command(
         offline=offline,
         index=index,
         resolver=resolver,
+        selection=selection,
         jobs=network.pool_size,
         cache_dir=cache_dir,
     )

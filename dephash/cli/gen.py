@@ -15,6 +15,7 @@ from dephash.cli.options import (
     platforms,
     python_versions,
     resolver_options,
+    selection_options,
     upgrade_packages,
 )
 from dephash.cli.output import configure_logging, make_progress, reports_errors, verbosity
@@ -24,7 +25,7 @@ from dephash.hashes import Algorithm
 if TYPE_CHECKING:
     from dephash.diff import Changes
     from dephash.http import NetworkSettings
-    from dephash.options import IndexOptions, ResolverOptions
+    from dephash.options import IndexOptions, ResolverOptions, Selection
 
 EXIT_CODES = """\b
 Exit codes:
@@ -38,6 +39,7 @@ Exit codes:
 
 @click.command(epilog=EXIT_CODES)
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@selection_options
 @click.option(
     "-o",
     "--output",
@@ -116,6 +118,7 @@ Exit codes:
 @reports_errors
 def gen(
     input_file: str,
+    selection: Selection,
     output: str | None,
     algorithm: str,
     index: IndexOptions,
@@ -135,7 +138,8 @@ def gen(
 ) -> None:
     """Resolve INPUT with pip and print every package pinned with its hashes.
 
-    INPUT is a requirements file in pip's format, or '-' for standard input.
+    INPUT is a requirements file in pip's format, '-' for standard input, or a
+    project's pyproject.toml (its dependencies, with --extra/--group to add).
     The file covers Linux, macOS and Windows (x86_64 and arm64) for the
     resolving Python, or the Pythons and platforms named: a package needed in
     some of them only carries a marker, one whose version differs by
@@ -163,6 +167,7 @@ def gen(
         existing=existing,
         upgrade=upgrade,
         upgrade_packages=upgrade_packages,
+        selection=selection,
     )
     stdin_text = sys.stdin.read() if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)

@@ -16,7 +16,7 @@ from dephash.errors import InputError
 from dephash.hashing.cache import default_cache_dir
 from dephash.http import NetworkSettings
 from dephash.markers import parse_python_version
-from dephash.options import IndexOptions, ResolverOptions
+from dephash.options import IndexOptions, ResolverOptions, Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +58,17 @@ def upgrade_packages(
             raise click.BadParameter(f"expected NAME or NAME==VERSION, got {value!r}") from None
         specs.append(f"{canonical}=={version}" if sep else canonical)
     return tuple(specs)
+
+
+def names(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """--extra and --group values: valid names, canonical, each once, in order."""
+    try:
+        canonical = (canonicalize_name(value, validate=True) for value in values)
+        return tuple(dict.fromkeys(canonical))
+    except InvalidName as exc:
+        raise click.BadParameter(f"not a valid name: {exc}") from None
 
 
 def _apply(command: F, *decorators: Callable[[F], F]) -> F:
@@ -189,3 +200,39 @@ cache_options = _group(
     click.option("--no-cache", is_flag=True, help="Neither read nor write the digest cache."),
 )
 """--cache-dir and --no-cache (the digest cache gen and check share): ``cache_dir``."""
+
+
+def _selection(extras: tuple[str, ...], all_extras: bool, groups: tuple[str, ...]) -> Selection:
+    if all_extras and extras:
+        raise click.UsageError("--all-extras already chooses every extra: drop --extra")
+    return Selection(extras, all_extras, groups)
+
+
+selection_options = _group(
+    "selection",
+    ("extras", "all_extras", "groups"),
+    _selection,
+    click.option(
+        "--extra",
+        "extras",
+        metavar="NAME",
+        multiple=True,
+        callback=names,
+        help="With a pyproject.toml: add this extra's optional dependencies (repeatable).",
+    ),
+    click.option(
+        "--all-extras",
+        is_flag=True,
+        help="With a pyproject.toml: add every extra's optional dependencies.",
+    ),
+    click.option(
+        "--group",
+        "groups",
+        metavar="NAME",
+        multiple=True,
+        callback=names,
+        help="With a pyproject.toml: add this dependency group, its includes followed "
+        "(repeatable).",
+    ),
+)
+"""--extra, --all-extras and --group (the parts of a pyproject.toml to lock): ``selection``."""

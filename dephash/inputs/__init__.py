@@ -1,7 +1,8 @@
 """Input sources: what a lock is made from, and how pip is told about it.
 
 Each kind of input is one :class:`InputSource`; :func:`open_input` picks the
-kind for a path. A source gives the top-level requirements (for ``# via``
+kind for a path: a requirements file (or standard input), or a
+``pyproject.toml``. A source gives the top-level requirements (for ``# via``
 and ``check --input``), the arguments that hand it to pip, and the words that
 name it again in a reproduce command.
 """
@@ -9,9 +10,16 @@ name it again in a reproduce command.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
+from dephash.errors import InputError
+from dephash.files import display_path
 from dephash.inputs.reqfile import RequirementsFile
+from dephash.options import Selection
+
+if TYPE_CHECKING:
+    from dephash.inputs.pyproject import BuildMetadata
 
 
 class InputSource(Protocol):
@@ -35,8 +43,29 @@ class InputSource(Protocol):
         ...
 
 
-def open_input(path: str, stdin_text: str | None = None) -> InputSource:
-    """The source for ``path`` (``-`` is standard input, whose text is ``stdin_text``)."""
+def open_input(
+    path: str,
+    stdin_text: str | None = None,
+    selection: Selection | None = None,
+    build_metadata: BuildMetadata | None = None,
+) -> InputSource:
+    """The source for ``path``: a file named ``pyproject.toml`` is a project, whose parts
+    ``selection`` chooses (its dynamic metadata made by ``build_metadata``, default: pip);
+    anything else a requirements file (``-``: standard input, whose text is ``stdin_text``)."""
+    selection = selection or Selection()
+    if Path(path).name == "pyproject.toml":
+        from dephash.inputs.pyproject import PyprojectInput
+
+        if build_metadata is None:
+            from dephash.resolve.pip import PipRunner
+
+            build_metadata = PipRunner().project_metadata
+        return PyprojectInput(path, selection, build_metadata)
+    if selection:
+        raise InputError(
+            f"--extra, --all-extras and --group choose parts of a pyproject.toml, "
+            f"and {display_path(path)} is a requirements file"
+        )
     from dephash.inputs.requirements import RequirementsInput
 
     return RequirementsInput(path, stdin_text)

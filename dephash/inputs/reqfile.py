@@ -64,7 +64,8 @@ class RequirementLine:
     """One requirement of a requirements file, where it stands, and what it says.
 
     ``problem`` is set (only when parsing leniently) for lines that cannot be
-    pinned by hash: editables, VCS and local-directory requirements.
+    pinned by hash: editables, VCS and local-directory requirements. ``via`` is
+    how ``# via`` names where the line comes from, when ``-r SOURCE`` would not.
     """
 
     text: str
@@ -78,6 +79,7 @@ class RequirementLine:
     hashes: tuple[str, ...] = ()
     url: str | None = None
     problem: str | None = None
+    via: str | None = None
 
     @property
     def pinned_version(self) -> str | None:
@@ -94,6 +96,8 @@ class RequirementsFile:
     # Index options in file order, as (option, value): pip applies them in order.
     index_options: list[tuple[str, str]] = field(default_factory=list)
     pre: bool = False
+    # The Pythons the input supports (a project's requires-python), where it says.
+    requires_python: str | None = None
 
 
 def logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -237,7 +241,7 @@ class _Parser:
                     self._option_line(line, shown, lineno, base, constraint)
                 else:
                     self.result.requirements.append(
-                        _parse_requirement(line, shown, lineno, base, constraint)
+                        parse_requirement(line, shown, lineno, base, constraint)
                     )
             except UnhashableRequirement as exc:
                 if not self.lenient:
@@ -289,9 +293,11 @@ class _Parser:
             self.result.index_options.append((kind, _resolve_location(value, base)))
 
 
-def _parse_requirement(
-    line: str, source: str, lineno: int, base: Path, constraint: bool
+def parse_requirement(
+    line: str, source: str, lineno: int, base: Path, constraint: bool = False
 ) -> RequirementLine:
+    """One requirement line (with its per-requirement options) of ``source``; one that
+    ``pip install --require-hashes`` cannot install raises :class:`UnhashableRequirement`."""
     where = f"{source}:{lineno}"
     # Per-requirement options (--hash=..., --config-settings=...) follow the requirement.
     requirement_text = re.split(r"\s+--?[a-zA-Z]", line, maxsplit=1)[0].strip()

@@ -22,8 +22,9 @@ def via_annotations(resolution: Resolution, parsed: RequirementsFile) -> dict[st
     direct: dict[str, set[str]] = defaultdict(set)
     extras: dict[str, set[str]] = {name: set(p.requested_extras) for name, p in installed.items()}
     for line in parsed.requirements:
-        if line.name in installed:
-            direct[line.name].add(f"{'-c' if line.constraint else '-r'} {line.source}")
+        if line.name in installed and applies(line.marker, resolution.environment):
+            label = f"{'-c' if line.constraint else '-r'} {line.source}"
+            direct[line.name].add(line.via or label)
             if not line.constraint:
                 extras[line.name].update(line.extras)
     parents = dependency_parents(resolution, extras)

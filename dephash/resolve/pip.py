@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import os
 import re
 import shlex
 import subprocess
@@ -20,7 +21,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.errors import IndexUnreachable, InputError, PipError, ResolutionError
-from dephash.model import MarkerEnvironment, Resolution, ResolvedPackage
+from dephash.model import MarkerEnvironment, ProjectMetadata, Resolution, ResolvedPackage
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ _INPUT_PROBLEMS = (
     "Could not open requirements file",
     "is not a valid wheel filename",
     "metadata-generation-failed",
+    "Failed to build",
     "Requires-Python",
 )
 # pip's messages that mean the network or an index failed.
@@ -152,12 +154,39 @@ class PipRunner:
     def resolve(self, args: Sequence[str], python: str | None = None) -> Resolution:
         """Resolve with ``pip install --dry-run --report``; ``args`` end with the input's own
         (``-r FILE``); ``python`` is the interpreter to resolve for (pip's ``--python``)."""
+        return parse_report(self._report(args, python, stream=True))
+
+    def project_metadata(
+        self, project: str, args: Sequence[str] = (), python: str | None = None
+    ) -> ProjectMetadata:
+        """The metadata of the project in folder ``project``, which pip has its build backend
+        write (``install --dry-run --no-deps``); ``args`` say where the backend comes from."""
+        # A bare folder name would be a project name to pip.
+        folder = project if os.path.isabs(project) else os.path.join(".", project)
+        try:
+            report = self._report([*args, "--no-deps", folder], python, stream=False)
+        except ResolutionError as exc:
+            reason = str(exc).partition(": ")[2]
+            raise InputError(f"pip could not build the metadata of {folder}: {reason}") from None
+        try:
+            metadata = report["install"][0]["metadata"]
+            return ProjectMetadata(
+                name=metadata["name"],
+                requires_dist=tuple(metadata.get("requires_dist") or ()),
+                provides_extra=tuple(metadata.get("provides_extra") or ()),
+                requires_python=metadata.get("requires_python") or None,
+            )
+        except (KeyError, IndexError, TypeError):
+            raise PipError(f"pip reported no metadata for the project in {project}") from None
+
+    def _report(self, args: Sequence[str], python: str | None, *, stream: bool) -> Any:
+        """pip's installation report for ``install --dry-run ARGS``, from a pip new enough."""
         with tempfile.TemporaryDirectory(prefix="dephash-") as scratch:
             report_path = Path(scratch) / "report.json"
             command = [*(["--python", python] if python else []), "install", "--dry-run"]
             # Not --quiet: pip explains a conflict on standard output, at its default level.
             command += ["--ignore-installed", "--progress-bar", "off", "--report", str(report_path)]
-            completed = self._run([*command, *args], stream=True)
+            completed = self._run([*command, *args], stream=stream)
             if completed.returncode != 0:
                 # A missing or too old pip explains any failure best.
                 self.version()
@@ -166,10 +195,9 @@ class PipRunner:
                 report = json.loads(report_path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise PipError(f"pip wrote no readable installation report: {exc}") from None
-        resolution = parse_report(report)
         # The report names the pip that wrote it: no separate ``pip --version`` run.
-        self._require(str(report.get("pip_version")))
-        return resolution
+        self._require(str(report.get("pip_version") if isinstance(report, dict) else None))
+        return report
 
     def list_outdated(self, python: str, args: Sequence[str] = ()) -> str:
         """``pip --python PYTHON list --outdated --format=json``: its report, as text.

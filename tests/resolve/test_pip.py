@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import InputError, PipError, ResolutionError
+from dephash.model import ProjectMetadata
 from dephash.resolve.pip import PipRunner, _classify_failure, parse_report
 from dephash.resolve.settings import PYPI_SIMPLE, index_settings
 from tests.support.builder import make_wheel
@@ -220,3 +221,39 @@ def test_a_pip_that_writes_no_report_is_an_environment_failure(tmp_path: Path) -
     requirements.write_text("six\n")
     with pytest.raises(PipError, match="pip wrote no readable installation report"):
         PipRunner(python=str(fake)).resolve(["-r", str(requirements)])
+
+
+def fake_pip_writing(tmp_path: Path, report: str) -> str:
+    """An interpreter whose ``-m pip install --report PATH`` writes ``report`` there."""
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'while [ "$1" != "--report" ]; do shift; done\n'
+        f"cat > \"$2\" <<'EOF'\n{report}\nEOF\n"
+    )
+    fake.chmod(0o755)
+    return str(fake)
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        ('{"version": "1", "pip_version": "26.3", "install": []}', "no metadata for the project"),
+        ("[]", "cannot read pip's version from 'None'"),
+    ],
+)
+def test_a_report_without_the_projects_metadata_is_an_environment_failure(
+    tmp_path: Path, report: str, message: str
+) -> None:
+    runner = PipRunner(python=fake_pip_writing(tmp_path, report))
+    with pytest.raises(PipError, match=message):
+        runner.project_metadata("proj")
+
+
+def test_the_metadata_pip_reports_for_a_project(tmp_path: Path) -> None:
+    report = (
+        '{"version": "1", "pip_version": "26.3", "install": [{"metadata": {"name": "p", '
+        '"requires_dist": ["a"], "provides_extra": ["x"], "requires_python": ">=3.10"}}]}'
+    )
+    metadata = PipRunner(python=fake_pip_writing(tmp_path, report)).project_metadata("/abs/p")
+    assert metadata == ProjectMetadata("p", ("a",), ("x",), ">=3.10")
