@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -15,8 +16,11 @@ from packaging.version import Version
 
 from dephash.distributions import split_version, url_filename
 from dephash.errors import IndexUnreachable
+from dephash.hashes import published_digests
 from dephash.model import DistFile
 from dephash.redact import redact
+
+log = logging.getLogger(__name__)
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
@@ -42,8 +46,25 @@ def _split_fragment(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     clean, _, fragment = url.partition("#")
     name, sep, value = fragment.partition("=")
     if sep and name and value:
-        return clean, ((name.lower(), value.lower()),)
+        return clean, ((name, value),)
     return clean, ()
+
+
+def _digests(
+    published: Iterable[tuple[object, object]], filename: str, page_url: str
+) -> tuple[tuple[str, str], ...]:
+    """The digests a page publishes for a file that are true digests; the rest are said and
+    dropped (a value that is no digest must never be trusted, nor reach a pinned file)."""
+    usable, rejected = published_digests(published)
+    for algorithm in rejected:
+        log.warning(
+            "%s: index page %s publishes a %s digest that is not one (not hex of the "
+            "right length); ignored",
+            filename,
+            redact(page_url),
+            algorithm,
+        )
+    return usable
 
 
 def parse_html(
@@ -57,13 +78,14 @@ def parse_html(
     for anchor in parser.anchors:
         if wanted is not None and not wanted(url_filename(anchor["href"] or "")):
             continue
-        url, hashes = _split_fragment(urllib.parse.urljoin(base, anchor["href"] or ""))
+        url, fragment = _split_fragment(urllib.parse.urljoin(base, anchor["href"] or ""))
         yanked = (anchor["data-yanked"] or "") if "data-yanked" in anchor else None
+        filename = url_filename(url)
         files.append(
             DistFile(
-                filename=url_filename(url),
+                filename=filename,
                 url=url,
-                hashes=hashes,
+                hashes=_digests(fragment, filename, page_url),
                 yanked=yanked,
                 requires_python=anchor.get("data-requires-python") or None,
             )
@@ -74,31 +96,79 @@ def parse_html(
 def parse_json(
     data: Any, page_url: str, wanted: Callable[[str], bool] | None = None
 ) -> list[DistFile]:
-    """The files of a PEP 691 project page (those whose name is ``wanted``), URLs made absolute."""
-    files = []
-    for entry in data.get("files", []):
-        if wanted is not None and not wanted(entry["filename"]):
-            continue
-        yanked = entry.get("yanked", False)
-        if yanked is True:
-            reason: str | None = ""
-        elif isinstance(yanked, str):
-            reason = yanked
-        else:
-            reason = None
-        hashes = entry.get("hashes") or {}
-        files.append(
-            DistFile(
-                filename=entry["filename"],
-                url=urllib.parse.urljoin(page_url, entry["url"]),
-                hashes=tuple(sorted((k.lower(), str(v).lower()) for k, v in hashes.items())),
-                yanked=reason,
-                requires_python=entry.get("requires-python") or None,
-                size=entry.get("size") if isinstance(entry.get("size"), int) else None,
-                upload_time=entry.get("upload-time") or None,
-            )
-        )
-    return files
+    """The files of a PEP 691 project page (those whose name is ``wanted``), URLs made absolute.
+
+    A page that is not shaped as PEP 691 says raises :class:`IndexUnreachable` naming it.
+    """
+    return [
+        _json_file(entry, page_url)
+        for entry in _json_entries(data, page_url)
+        if wanted is None or wanted(entry["filename"])
+    ]
+
+
+def _malformed(page_url: str, problem: str) -> IndexUnreachable:
+    return IndexUnreachable(f"index page {redact(page_url)} is not a PEP 691 page: {problem}")
+
+
+def _json_entries(data: Any, page_url: str) -> list[dict[str, Any]]:
+    """The page's file entries, each an object with a file name (checked, nothing parsed)."""
+    if not isinstance(data, dict):
+        raise _malformed(page_url, f"{_kind(data)} instead of an object")
+    entries = data.get("files")
+    if not isinstance(entries, list):
+        raise _malformed(page_url, f"'files' is {_kind(entries)}, not a list")
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise _malformed(page_url, f"file entry {number} is {_kind(entry)}, not an object")
+        if not isinstance(entry.get("filename"), str) or not entry["filename"]:
+            raise _malformed(page_url, f"file entry {number} has no 'filename'")
+    return entries
+
+
+_JSON_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+}
+
+
+def _kind(value: Any) -> str:
+    return (
+        "null or missing"
+        if value is None
+        else f"a JSON {_JSON_NAMES.get(type(value), type(value).__name__)}"
+    )
+
+
+def _field(entry: dict[str, Any], key: str, kinds: tuple[type, ...], page_url: str) -> Any:
+    """``entry[key]`` if absent, null or of one of ``kinds``; else the page is malformed."""
+    value = entry.get(key)
+    if value is not None and not isinstance(value, kinds):
+        raise _malformed(page_url, f"{entry['filename']}: '{key}' is {_kind(value)}")
+    return value
+
+
+def _json_file(entry: dict[str, Any], page_url: str) -> DistFile:
+    filename = entry["filename"]
+    url = _field(entry, "url", (str,), page_url)
+    if url is None:
+        raise _malformed(page_url, f"{filename}: 'url' is null or missing")
+    yanked = _field(entry, "yanked", (bool, str), page_url)
+    hashes = _field(entry, "hashes", (dict,), page_url) or {}
+    size = entry.get("size")
+    return DistFile(
+        filename=filename,
+        url=urllib.parse.urljoin(page_url, url),
+        hashes=_digests(hashes.items(), filename, page_url),
+        yanked="" if yanked is True else yanked if isinstance(yanked, str) else None,
+        requires_python=_field(entry, "requires-python", (str,), page_url) or None,
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        upload_time=_field(entry, "upload-time", (str,), page_url) or None,
+    )
 
 
 def parse_json_versions(data: Any) -> tuple[str, ...] | None:
@@ -165,7 +235,7 @@ def parse_page_by_version(raw: RawPage) -> VersionedPage:
         return group_by_version(parse_html(raw.text, raw.url))
     data = _page_json(raw)
     entries: dict[Version, list[Any]] = defaultdict(list)
-    for entry in data.get("files", []):
+    for entry in _json_entries(data, raw.url):
         version = split_version(entry["filename"])
         if version is not None:
             entries[version].append(entry)
