@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import ExitCode
-from tests.support.builder import make_wheel, sha
+from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
 from tests.support.pinned import pinned
@@ -150,3 +150,45 @@ def test_typed_values_cannot_start_a_line_of_the_pinned_file(
     ]
     assert "# from in\\n--extra-index-url file:evil\\n.txt, with sha256 hashes" in result.stdout
     assert "--platform 'any\\n--extra-index-url https://evil.example/simple/'" in result.stdout
+
+
+def test_a_page_dephash_cannot_parse_is_an_error_not_a_file_lacking_hashes(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    dist = workdir / "dist"
+    files = [make_wheel(dist, "garbage-page", "1.0"), make_sdist(dist, "garbage-page", "1.0")]
+    for path in files:
+        json_index.add_file("garbage-page", path)
+    garbage = "<html><body>\x00\x01 <<<a hre= </div></b>\ufffd not a listing"
+    json_index.serve_raw("/simple/garbage-page/", garbage, "text/html", user_agent="dephash/")
+    (workdir / "in.txt").write_text("garbage-page\n")
+    result = run("gen", "--algorithm", "sha256", "-i", json_index.url, "-o", "out.txt", "in.txt")
+    assert result.exit_code == ExitCode.ENVIRONMENT, result.output
+    assert result.stderr.startswith(
+        f"dephash: error: garbage-page==1.0: no index page lists a file of this version "
+        f"(read: {json_index.url}garbage-page/), though pip chose {json_index.base}/files/"
+    )
+    assert not (workdir / "out.txt").exists()
+
+
+def test_a_page_cut_short_is_said_naming_the_package_and_the_page(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    dist = workdir / "dist"
+    wheel = make_wheel(dist, "short-page", "1.0")
+    other = make_wheel(dist, "short-page", "1.0", tag="cp311-cp311-win_amd64")
+    sdist = make_sdist(dist, "short-page", "1.0")
+    for path in (wheel, other, sdist):
+        json_index.add_file("short-page", path)
+    cut = f'<a href="../../files/{sdist.name}#sha256={sha(sdist)}">{sdist.name}</a>\n<a hr'
+    json_index.serve_raw("/simple/short-page/", cut, "text/html", user_agent="dephash/")
+    (workdir / "in.txt").write_text("short-page\n")
+    result = run("gen", "--algorithm", "sha256", "-i", json_index.url, "in.txt")
+    assert result.exit_code == 0, result.output
+    assert pinned(result.stdout) == {
+        "short-page": ("1.0", sorted([f"sha256:{sha(wheel)}", f"sha256:{sha(sdist)}"]))
+    }
+    assert (
+        f"warning: short-page==1.0: the file pip chose, {json_index.base}/files/{wheel.name}, "
+        f"is not on the index pages read ({json_index.url}short-page/)"
+    ) in result.stderr

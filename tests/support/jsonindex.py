@@ -67,8 +67,7 @@ __all__ = ["FAULTS", "JSON_TYPE", "JsonIndex", "normalize"]
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_TYPE = "application/vnd.pypi.simple.v1+html"
 API_VERSION = "1.1"
-#: Fault names accepted by :meth:`JsonIndex.add_faults` (plus ``stall:SECONDS``
-#: and ``drip:SECONDS``).
+#: Fault names accepted by :meth:`JsonIndex.add_faults` (plus ``stall:SECONDS``).
 FAULTS = frozenset({"500", "503", "429", "reset", "truncate", "corrupt"})
 
 _HOST = "127.0.0.1"
@@ -244,20 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "truncate":
             body = body[: len(body) // 2]
-        if fault is not None and fault.startswith("drip:"):
-            self._drip(body, float(fault.split(":", 1)[1]))
-            return
         self.wfile.write(body)
-
-    def _drip(self, body: bytes, pause: float) -> None:
-        """Send ``body`` a byte at a time, ``pause`` seconds apart (until :meth:`stop`)."""
-        self.wfile.flush()
-        for offset in range(len(body)):
-            if self.index._stopping.wait(pause):
-                self.close_connection = True
-                return
-            self.wfile.write(body[offset : offset + 1])
-            self.wfile.flush()
 
     def _reset(self) -> None:
         """Close the connection with a RST instead of an answer."""
