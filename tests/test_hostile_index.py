@@ -103,7 +103,8 @@ def test_a_malformed_json_page_is_an_environment_error_naming_it(
     _serve_malformed(json_index, project, case, wheel.name)
     result = run(command, "-i", f"http://user:secret@127.0.0.1:{json_index.port}/simple/", "in.txt")
     assert result.exit_code == ExitCode.ENVIRONMENT, result.output
-    page = f"http://****@127.0.0.1:{json_index.port}/simple/{project}/"
+    # The credentials go in a header: the page as fetched has none in its URL.
+    page = f"http://127.0.0.1:{json_index.port}/simple/{project}/"
     assert result.stderr.startswith(f"dephash: error: index page {page} is not a PEP 691 page: "), (
         result.stderr
     )
@@ -162,11 +163,24 @@ def test_a_page_dephash_cannot_parse_is_an_error_not_a_file_lacking_hashes(
     garbage = "<html><body>\x00\x01 <<<a hre= </div></b>\ufffd not a listing"
     json_index.serve_raw("/simple/garbage-page/", garbage, "text/html", user_agent="dephash/")
     (workdir / "in.txt").write_text("garbage-page\n")
-    result = run("gen", "--algorithm", "sha256", "-i", json_index.url, "-o", "out.txt", "in.txt")
+    with JsonIndex() as other:  # an index without the project: it is named too
+        result = run(
+            "gen",
+            "--algorithm",
+            "sha256",
+            "-i",
+            json_index.url,
+            "--extra-index-url",
+            other.url,
+            "-o",
+            "out.txt",
+            "in.txt",
+        )
     assert result.exit_code == ExitCode.ENVIRONMENT, result.output
     assert result.stderr.startswith(
         f"dephash: error: garbage-page==1.0: no index page lists a file of this version "
-        f"(read: {json_index.url}garbage-page/), though pip chose {json_index.base}/files/"
+        f"(read: {json_index.url}garbage-page/, {other.url} (no page)), though pip chose "
+        f"{json_index.base}/files/"
     )
     assert not (workdir / "out.txt").exists()
 
