@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import ExitCode
+from dephash.http import make_session
+from dephash.index.client import IndexClient
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.cli import run
 from tests.support.jsonindex import JsonIndex
@@ -177,7 +179,12 @@ def test_a_page_dephash_cannot_parse_is_an_error_not_a_file_lacking_hashes(
             "in.txt",
         )
     assert result.exit_code == ExitCode.ENVIRONMENT, result.output
-    assert result.stderr.startswith(
+    warning, error = result.stderr.splitlines()
+    assert warning == (
+        f"dephash: warning: index page {json_index.url}garbage-page/ ends before its closing "
+        "</html>: if it was cut short, files it lists after the cut are missing"
+    )
+    assert error.startswith(
         f"dephash: error: garbage-page==1.0: no index page lists a file of this version "
         f"(read: {json_index.url}garbage-page/, {other.url} (no page)), though pip chose "
         f"{json_index.base}/files/"
@@ -206,3 +213,22 @@ def test_a_page_cut_short_is_said_naming_the_package_and_the_page(
         f"warning: short-page==1.0: the file pip chose, {json_index.base}/files/{wheel.name}, "
         f"is not on the index pages read ({json_index.url}short-page/)"
     ) in result.stderr
+    assert (
+        f"warning: index page {json_index.url}short-page/ ends before its closing </html>: "
+        "if it was cut short, files it lists after the cut are missing"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_whole_html_page_is_not_said_to_be_cut_short(
+    json_index: JsonIndex, tmp_path: Path, caplog: pytest.LogCaptureFixture, grouped: bool
+) -> None:
+    json_index.json_enabled = False
+    json_index.add_file("whole-page", make_wheel(tmp_path, "whole-page", "1.0"))
+    client = IndexClient(make_session())
+    read = client.versioned_page if grouped else client.project_page
+    assert read(json_index.url, "whole-page") is not None
+    assert caplog.text == ""
+    json_index.serve_raw("/simple/whole-page/", "<a href='x-1.0.tar.gz'>x</a>", "text/html")
+    assert read(json_index.url, "whole-page") is not None
+    assert "whole-page/ ends before its closing </html>" in caplog.text

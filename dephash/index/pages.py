@@ -26,12 +26,17 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
 
 class _LinkParser(HTMLParser):
-    """Collects anchors (with their data- attributes) and the <base> of a page."""
+    """Collects anchors (with their data- attributes), the <base> of a page, and whether it
+    ends as a whole page does (with ``</html>``)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.base: str | None = None
         self.anchors: list[dict[str, str | None]] = []
+        self.ended = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self.ended = self.ended or tag == "html"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -71,6 +76,25 @@ def parse_html(
     text: str, page_url: str, wanted: Callable[[str], bool] | None = None
 ) -> list[DistFile]:
     """The files a PEP 503 page links to (those whose name is ``wanted``), URLs made absolute."""
+    return _read_html(text, page_url, wanted)[0]
+
+
+def _index_html(raw: RawPage, wanted: Callable[[str], bool] | None = None) -> list[DistFile]:
+    """An index's HTML page's files; a page without its closing tag is said to be cut short
+    (a body that ends when the connection does cannot be told from a whole one)."""
+    files, ended = _read_html(raw.text, raw.url, wanted)
+    if not ended:
+        log.warning(
+            "index page %s ends before its closing </html>: if it was cut short, "
+            "files it lists after the cut are missing",
+            redact(raw.url),
+        )
+    return files
+
+
+def _read_html(
+    text: str, page_url: str, wanted: Callable[[str], bool] | None
+) -> tuple[list[DistFile], bool]:
     parser = _LinkParser()
     parser.feed(text)
     base = urllib.parse.urljoin(page_url, parser.base) if parser.base else page_url
@@ -90,7 +114,7 @@ def parse_html(
                 requires_python=anchor.get("data-requires-python") or None,
             )
         )
-    return files
+    return files, parser.ended
 
 
 def parse_json(
@@ -192,7 +216,7 @@ def parse_page(raw: RawPage, version: str | None = None) -> ProjectPage:
     """A fetched page's files (of ``version`` only, if given) and PEP 700 versions."""
     wanted = None if version is None else functools.partial(_is_version, Version(version))
     if raw.content_type != JSON_TYPE:
-        return ProjectPage(tuple(parse_html(raw.text, raw.url, wanted)))
+        return ProjectPage(tuple(_index_html(raw, wanted)))
     data = _page_json(raw)
     return ProjectPage(tuple(parse_json(data, raw.url, wanted)), parse_json_versions(data))
 
@@ -232,7 +256,7 @@ def group_by_version(
 def parse_page_by_version(raw: RawPage) -> VersionedPage:
     """A fetched page grouped by version; a JSON page's files are parsed per version, later."""
     if raw.content_type != JSON_TYPE:
-        return group_by_version(parse_html(raw.text, raw.url))
+        return group_by_version(_index_html(raw))
     data = _page_json(raw)
     entries: dict[Version, list[Any]] = defaultdict(list)
     for entry in _json_entries(data, raw.url):
