@@ -29,7 +29,7 @@ from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
 from dephash.hashing.early import EarlyWork
 from dephash.hashing.hasher import Hasher
 from dephash.hashing.progress import Progress
-from dephash.http import NetworkSettings, make_session
+from dephash.http import NetworkSettings, make_session, remember_credentials
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
@@ -169,6 +169,8 @@ def generate(
         if used is None:
             used = make_session(network)
             opened.append(used)
+        # pip's report names a direct URL without the credentials the input gave it.
+        remember_credentials(used, [line.url for line in parsed.requirements if line.url])
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
         hasher = Hasher(options.algorithm, used, network, cache=cache, progress=progress)
         return index or IndexClient(used, network), hasher

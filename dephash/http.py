@@ -1,8 +1,11 @@
-"""The HTTP session dephash owns: timeouts, retries, pooling, and failures in a few words."""
+"""The HTTP session dephash owns: timeouts, retries, pooling, credentials as pip finds them,
+and failures in a few words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import urllib.parse
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,10 +55,66 @@ def make_session(settings: NetworkSettings | None = None) -> requests.Session:
         max_retries=retry, pool_connections=settings.pool_size, pool_maxsize=settings.pool_size
     )
     session = requests.Session()
+    session.auth = Credentials()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = f"dephash/{__version__}"
     return session
+
+
+class Credentials:
+    """HTTP Basic credentials for every request of a session, found the way pip finds them.
+
+    A URL's own ``user:password@`` (split at the last ``@``; a token alone is the user,
+    with an empty password); else the last ones seen or learned for its host and port,
+    from an index or direct URL that carried them; else ``~/.netrc``. The request goes
+    out with them in its header, not its URL: no URL built from a response carries them.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def learn(self, urls: Iterable[str]) -> None:
+        """Remember the credentials these URLs carry, for every URL on their hosts."""
+        for url in urls:
+            self._split(url)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        from requests.auth import HTTPBasicAuth
+        from requests.utils import get_netrc_auth
+
+        url, host, credentials = self._split(request.url or "")
+        request.url = url
+        with self._lock:
+            credentials = credentials or self._known.get(host)
+        credentials = credentials or get_netrc_auth(url)
+        if credentials:
+            request = HTTPBasicAuth(*credentials)(request)
+        return request
+
+    def _split(self, url: str) -> tuple[str, str, tuple[str, str] | None]:
+        """(``url`` without credentials, its host and port, the credentials it carried)."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:  # not a URL (requests refuses it before asking for credentials)
+            return url, "", None
+        auth, at, host = parts.netloc.rpartition("@")
+        if not at:
+            return url, host.lower(), None
+        user, _, password = auth.partition(":")
+        credentials = (urllib.parse.unquote(user), urllib.parse.unquote(password))
+        with self._lock:
+            self._known[host.lower()] = credentials
+        return urllib.parse.urlunsplit(parts._replace(netloc=host)), host.lower(), credentials
+
+
+def remember_credentials(session: requests.Session, urls: Iterable[str]) -> None:
+    """Let ``session`` send the credentials ``urls`` carry to every URL on their hosts, as
+    pip does (it may be the caller's session: it then gets a :class:`Credentials`)."""
+    if not isinstance(session.auth, Credentials):
+        session.auth = Credentials()
+    session.auth.learn(urls)
 
 
 def describe_failure(exc: BaseException) -> str:

@@ -73,7 +73,7 @@ def test_a_top_level_line_names_its_input_only_where_its_marker_holds() -> None:
     }
 
 
-def test_the_chosen_file_is_kept_or_added() -> None:
+def test_the_chosen_file_is_kept_or_added(caplog: pytest.LogCaptureFixture) -> None:
     chosen = ResolvedPackage(
         "a",
         "1.0",
@@ -84,22 +84,40 @@ def test_the_chosen_file_is_kept_or_added() -> None:
         DistFile("a-1.0.tar.gz", "u1"),
         DistFile("a-1.0-py3-none-any.whl", "u2", (("sha256", "aa"),)),
     ]
-    assert _with_chosen_file(listed, chosen) == listed
+    assert _with_chosen_file(listed, chosen, "https://index/a/") == listed
+    assert caplog.text == ""
     replaced = [DistFile("a-1.0-py3-none-any.whl", "u2", (("sha256", "bb"),))]
-    assert _with_chosen_file(replaced, chosen) == [
+    assert _with_chosen_file(replaced, chosen, "https://index/a/") == [
         *replaced,
         DistFile(
             "a-1.0-py3-none-any.whl", "https://files/a-1.0-py3-none-any.whl", (("sha256", "aa"),)
         ),
     ]
+    assert (
+        "a==1.0: the file pip chose, https://files/a-1.0-py3-none-any.whl, is not on the "
+        "index pages read (https://index/a/) with the digests pip saw"
+    ) in caplog.text
 
 
 def test_without_a_url_the_listing_must_have_files() -> None:
     unknown = ResolvedPackage("a", "1.0", "")
     listed = [DistFile("a-1.0.tar.gz", "u1")]
-    assert _with_chosen_file(listed, unknown) == listed
-    with pytest.raises(EnvironmentFailure, match="no index lists a file of this version"):
-        _with_chosen_file([], unknown)
+    assert _with_chosen_file(listed, unknown, "https://index/a/") == listed
+    with pytest.raises(
+        EnvironmentFailure,
+        match=r"^a==1.0: no index page lists a file of this version \(read: x\); ",
+    ):
+        _with_chosen_file([], unknown, "x")
+
+
+def test_a_listing_without_the_version_pip_chose_is_an_error() -> None:
+    chosen = ResolvedPackage("a", "1.0", "https://u:p@files/a-1.0.tar.gz#sha256=aa")
+    with pytest.raises(EnvironmentFailure) as caught:
+        _with_chosen_file([], chosen, "https://index/a/")
+    assert str(caught.value).startswith(
+        "a==1.0: no index page lists a file of this version (read: https://index/a/), "
+        "though pip chose https://****@files/a-1.0.tar.gz; "
+    )
 
 
 def test_the_reproduce_command_has_no_secrets_and_no_absolute_paths(

@@ -9,6 +9,7 @@ from typing import Any
 from dephash.check import completeness, integrity, sync, vulnerabilities, yanked
 from dephash.check.model import CheckResult, Drift, Finding
 from dephash.errors import ExitCode
+from dephash.redact import redact
 
 # What a clean run may claim, per check that ran (sync names the input it is in sync with).
 _CLEAN = {step.NAME: step.CLAIM for step in (completeness, integrity, yanked, vulnerabilities)}
@@ -35,7 +36,10 @@ def _diff(entries: tuple[Drift, ...]) -> list[str]:
 
 
 def check_text(result: CheckResult) -> str:
-    """The human report: one line per finding, the drift as a diff, then a summary."""
+    """The human report: one line per finding, the drift as a diff, then a summary.
+
+    No credentials: the lines quoted from the file lose theirs (as every report does).
+    """
     lines = [
         f"{finding.location}: {finding.severity.value}: {_release(finding)}: "
         f"{finding.message} [{finding.kind.value}]"
@@ -55,7 +59,7 @@ def check_text(result: CheckResult) -> str:
     if lines:
         lines.append("")
     lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    return redact("\n".join(lines) + "\n")
 
 
 def summary(result: CheckResult) -> str:
@@ -85,7 +89,7 @@ def summary(result: CheckResult) -> str:
 
 
 def check_json(result: CheckResult, exit_code: ExitCode) -> str:
-    """The machine report: everything the text says, and the exit code."""
+    """The machine report: everything the text says, and the exit code (no credentials)."""
     document: dict[str, Any] = {
         "file": result.file,
         "input": result.input,
@@ -101,7 +105,7 @@ def check_json(result: CheckResult, exit_code: ExitCode) -> str:
         "allowlisted": list(result.allowed),
         "exit_code": int(exit_code),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return redact(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

@@ -4,24 +4,31 @@ reads them. Rendering is pure: plain data in, text out."""
 from __future__ import annotations
 
 from dephash import __version__
+from dephash.formats.lines import one_line
 from dephash.inputs.reqfile import RequirementsFile, parse_requirements
 from dephash.model import Lock, LockedPackage
 
 
 def render_package(package: LockedPackage, algorithm: str, annotate: bool = True) -> str:
-    """One package as a block of lines: requirement, sorted hashes, ``# via`` comments."""
+    """One package as a block of lines: requirement, sorted hashes, ``# via`` comments.
+
+    Every value goes through :func:`one_line`: none can start a line of its own.
+    """
+    name = one_line(package.name)
     head = (
-        f"{package.name} @ {package.url}" if package.url else f"{package.name}=={package.version}"
+        f"{name} @ {one_line(package.url)}"
+        if package.url
+        else f"{name}=={one_line(package.version)}"
     )
     if package.marker:
-        head += f" ; {package.marker}"
-    lines = [head, *(f"    --hash={value}" for value in package.hashes(algorithm))]
+        head += f" ; {one_line(package.marker)}"
+    lines = [head, *(f"    --hash={one_line(value)}" for value in package.hashes(algorithm))]
     text = " \\\n".join(lines) + "\n"
-    if annotate and package.via:
-        if len(package.via) == 1:
-            text += f"    # via {package.via[0]}\n"
-        else:
-            text += "    # via\n" + "".join(f"    #   {source}\n" for source in package.via)
+    via = [one_line(source) for source in package.via] if annotate else []
+    if len(via) == 1:
+        text += f"    # via {via[0]}\n"
+    elif via:
+        text += "    # via\n" + "".join(f"    #   {source}\n" for source in via)
     return text
 
 
@@ -60,7 +67,7 @@ class RequirementsFormat:
     def render(self, lock: Lock, annotate: bool = True) -> str:
         """The header comment, then every package sorted by name (a name's versions in the
         lock's order)."""
-        text = "".join(f"#{' ' if line else ''}{line}\n" for line in header(lock))
+        text = "".join(f"#{' ' if line else ''}{one_line(line)}\n" for line in header(lock))
         for package in sorted(lock.packages, key=lambda package: package.name):
             text += render_package(package, lock.algorithm, annotate)
         return text

@@ -15,13 +15,12 @@ import re
 import tempfile
 from pathlib import Path
 
-from dephash.hashes import STRONGEST_FIRST
+from dephash.hashes import STRONGEST_FIRST, is_digest
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1
 ANCHORS = STRONGEST_FIRST
-_HEX = re.compile(r"[0-9a-f]{32,128}")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]")
 
 
@@ -43,19 +42,27 @@ class DigestCache:
 
     def _entry(self, filename: str, anchor: tuple[str, str]) -> Path | None:
         algorithm, value = anchor
-        if algorithm not in ANCHORS or not _HEX.fullmatch(value):
+        if algorithm not in ANCHORS or not is_digest(algorithm, value):
             return None
         safe = _SAFE_NAME.sub("_", filename)
         return self.root / f"v{FORMAT}" / algorithm / value[:2] / f"{value}-{safe}.json"
 
     def get(self, filename: str, anchor: tuple[str, str], algorithm: str) -> str | None:
-        """The cached ``algorithm`` digest of the file ``anchor`` identifies, if any."""
+        """The cached ``algorithm`` digest of the file ``anchor`` identifies, if any.
+
+        A cached value that is not a digest of ``algorithm`` (lowercase hex of its exact
+        length) is not trusted: the file is hashed again, and :meth:`put` replaces it.
+        """
         path = self._entry(filename, anchor)
         if path is None:
             return None
-        entry = self._read(path)
-        value = entry.get(algorithm)
-        return value if isinstance(value, str) and _HEX.fullmatch(value) else None
+        value = self._read(path).get(algorithm)
+        if value is None:
+            return None
+        if not is_digest(algorithm, value):
+            log.debug("cache: ignoring a %s entry that is not a digest: %s", algorithm, path)
+            return None
+        return value
 
     def put(self, filename: str, anchor: tuple[str, str], algorithm: str, digest: str) -> None:
         """Remember a digest computed from a download that ``anchor`` verified.
@@ -65,7 +72,8 @@ class DigestCache:
         path = self._entry(filename, anchor)
         if path is None:
             return
-        digests = self._read(path)
+        # Whatever else the entry holds stays only if it is a digest of its algorithm.
+        digests = {alg: value for alg, value in self._read(path).items() if is_digest(alg, value)}
         digests[algorithm] = digest
         document = {
             "format": FORMAT,

@@ -69,7 +69,8 @@ def lock_files(
             continue
         matching = release_files(package.name, package.version)
         _warn_if_yanked(package, matching)
-        chosen = file_filter.select(_with_chosen_file(matching, package), package.name)
+        pages = _pages_read(early, package.name)
+        chosen = file_filter.select(_with_chosen_file(matching, package, pages), package.name)
         if not chosen:
             raise InputError(
                 f"{package.name}=={package.version} has no file for the targets "
@@ -109,14 +110,34 @@ def _file_key(item: DistFile) -> tuple[str, str]:
     return (item.filename, item.url)
 
 
-def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[DistFile]:
-    """Make sure the file pip chose is hashed, even if no listing showed it as pip saw it."""
-    if not package.url:
-        if files:
-            return files
+def _pages_read(early: EarlyWork, name: str) -> str:
+    """The index pages read for ``name``, as messages name them."""
+    shown = [
+        redact(raw.url) if raw is not None else f"{redact(index_url)} (no page)"
+        for index_url, raw in early.pages(name).result()
+    ]
+    return ", ".join(shown) or "no index"
+
+
+def _with_chosen_file(
+    files: list[DistFile], package: ResolvedPackage, pages: str
+) -> list[DistFile]:
+    """Make sure the file pip chose is hashed, even if no listing showed it as pip saw it.
+
+    ``pages`` names the index pages read. When they list no file of the version at all,
+    they were not read as pip read them (a page dephash cannot parse, one cut short): the
+    lock would silently lack hashes, so that is an error. A chosen file missing from a
+    listing that has others is hashed as pip saw it, with a warning.
+    """
+    release = f"{package.name}=={package.version}"
+    if not files:
+        chose = f", though pip chose {redact(strip_fragment(package.url))}" if package.url else ""
         raise EnvironmentFailure(
-            f"{package.name}=={package.version}: no index lists a file of this version"
+            f"{release}: no index page lists a file of this version (read: {pages}){chose}; "
+            "a page that cannot be parsed or was cut short cannot be pinned from"
         )
+    if not package.url:
+        return files
     url = strip_fragment(package.url)
     chosen_name = url_filename(url)
     chosen_hashes = dict(package.archive_hashes)
@@ -125,7 +146,13 @@ def _with_chosen_file(files: list[DistFile], package: ResolvedPackage) -> list[D
         shared = set(published) & set(chosen_hashes)
         if item.filename == chosen_name and all(published[a] == chosen_hashes[a] for a in shared):
             return files
-    log.debug("%s: adding the file pip chose, %s", package.name, redact(url))
+    log.warning(
+        "%s: the file pip chose, %s, is not on the index pages read (%s) with the digests "
+        "pip saw; hashed as pip saw it (a page cut short, or a file replaced since?)",
+        release,
+        redact(url),
+        pages,
+    )
     return [*files, DistFile(chosen_name, url, package.archive_hashes)]
 
 

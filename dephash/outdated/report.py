@@ -10,6 +10,7 @@ from packaging.version import Version
 
 from dephash.files import display_path
 from dephash.outdated.model import OutdatedPackage, OutdatedReport
+from dephash.redact import redact
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -52,7 +53,7 @@ def render_table(report: OutdatedReport) -> str:
             for item in report.allowed
         ]
         lines += table(rows)
-    return "\n".join(lines) + "\n"
+    return redact("\n".join(lines) + "\n")
 
 
 def _package(package: OutdatedPackage) -> dict[str, Any]:
@@ -94,8 +95,8 @@ def report_data(report: OutdatedReport) -> dict[str, Any]:
 
 
 def render_json(report: OutdatedReport) -> str:
-    """The machine-readable report, keys in a fixed order, lists sorted."""
-    return json.dumps(report_data(report), indent=2) + "\n"
+    """The machine-readable report, keys in a fixed order, lists sorted; no credentials."""
+    return redact(json.dumps(report_data(report), indent=2) + "\n")
 
 
 def notes(report: OutdatedReport) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.errors import IndexUnreachable, InputError, PipError, ResolutionError
+from dephash.hashes import published_digests
 from dephash.model import MarkerEnvironment, ProjectMetadata, Resolution, ResolvedPackage
 from dephash.redact import redact
 
@@ -266,7 +267,13 @@ def parse_report(report: Any) -> Resolution:
                 f"{metadata['name']} comes from a VCS checkout or a local directory "
                 f"({redact(url)}): it cannot be pinned by hash"
             )
-        hashes = info.get("archive_info", {}).get("hashes", {})
+        hashes, rejected = published_digests(info.get("archive_info", {}).get("hashes", {}).items())
+        for algorithm in rejected:
+            log.warning(
+                "%s: pip's report gives a %s digest that is not one; ignored",
+                metadata["name"],
+                algorithm,
+            )
         packages.append(
             ResolvedPackage(
                 name=canonicalize_name(metadata["name"]),
@@ -276,7 +283,7 @@ def parse_report(report: Any) -> Resolution:
                 direct=bool(item.get("is_direct", False)),
                 requested_extras=tuple(sorted(item.get("requested_extras") or ())),
                 requires_dist=tuple(metadata.get("requires_dist") or ()),
-                archive_hashes=tuple(sorted(hashes.items())),
+                archive_hashes=hashes,
                 requires_python=metadata.get("requires_python") or None,
             )
         )

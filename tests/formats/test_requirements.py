@@ -6,10 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dephash import __version__
+from dephash.formats.lines import one_line
 from dephash.formats.requirements import RequirementsFormat, render_package
 from dephash.hashes import ALGORITHMS
 from dephash.inputs.reqfile import logical_lines
-from dephash.model import LockedPackage
+from dephash.model import Lock, LockedFile, LockedPackage, MarkerEnvironment, Provenance
 from dephash.redact import redact
 from tests.support.locks import lock_of
 from tests.support.locks import locked as Pin
@@ -88,3 +89,53 @@ def test_rendered_pins_read_back_as_the_same_pins(
 def test_redact_removes_credentials_from_every_url() -> None:
     text = "see https://user:secret@host/simple and http://token@other/x, not a@b"
     assert redact(text) == "see https://****@host/simple and http://****@other/x, not a@b"
+
+
+def test_redact_ends_the_credentials_at_the_last_at_sign_as_pip_does() -> None:
+    text = "http://user:sec@ret@host/simple/ and git+https://u:p@h/x.git@v1#egg=x, h/a@b"
+    assert redact(text) == "http://****@host/simple/ and git+https://****@h/x.git@v1#egg=x, h/a@b"
+    assert redact('{"url": "https://host/x", "owner": "a@b"}') == (
+        '{"url": "https://host/x", "owner": "a@b"}'
+    )
+
+
+# Every character str.splitlines() ends a line at: pip reads requirements files with it.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+hostile = st.text(st.sampled_from([*LINE_BREAKS, "a", " ", "-", "#", "\\"]), min_size=1)
+
+
+@given(hostile, hostile, hostile, hostile, hostile)
+def test_no_value_can_start_a_line_of_its_own(
+    name: str, version: str, url: str, via: str, shown: str
+) -> None:
+    pins = [
+        LockedPackage(name, version, locked_files("sha256:" + version), marker=via, via=(via,)),
+        LockedPackage(name, version, locked_files("sha256:aa"), via=(via, via), url=url),
+    ]
+    lock = Lock(
+        tuple(pins),
+        "sha256",
+        Provenance(
+            shown, f"dephash gen {shown}", files_for=f"platform {shown}", covers=f"CPython {shown}"
+        ),
+        MarkerEnvironment.of({"python_version": shown}),
+    )
+    text = RequirementsFormat().render(lock)
+    lines = text.splitlines()
+    header = 8  # comment lines
+    assert all(line.startswith("#") for line in lines[:header])
+    starts = [line for line in lines[header:] if not line.startswith("    ")]
+    assert len(starts) == 2
+    assert all(line.startswith(one_line(name)) for line in starts)
+
+
+def locked_files(hash_value: str) -> tuple[LockedFile, ...]:
+    algorithm, _, digest = hash_value.partition(":")
+    return (LockedFile("x-1.0.tar.gz", "https://files/x", ((algorithm, digest),)),)
+
+
+def test_line_breaks_are_written_as_their_escapes() -> None:
+    assert one_line("in\n--extra-index-url https://evil/\u2028x\r") == (
+        "in\\n--extra-index-url https://evil/\\u2028x\\r"
+    )
+    assert one_line("plain value") == "plain value"

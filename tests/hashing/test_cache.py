@@ -153,3 +153,24 @@ def test_unanchored_digests_are_not_cached(json_index: JsonIndex, tmp_path: Path
     hasher.digest(DistFile(wheel.name, url))
     assert json_index.count(f"/files/{wheel.name}") == 2
     assert not cache_root.exists()
+
+
+@pytest.mark.parametrize("cached", ["b" * 64, "B" * 128, "g" * 128, "b" * 127])
+def test_a_cached_value_not_a_digest_of_its_algorithm_is_ignored_and_rewritten(
+    json_index: JsonIndex, tmp_path: Path, cached: str
+) -> None:
+    wheel = make_wheel(tmp_path / "dist", "bad-entry", "1.0")
+    url = json_index.add_file("bad-entry", wheel)
+    anchor = ("sha256", sha(wheel))
+    cache = DigestCache(tmp_path / "cache")
+    cache.put(wheel.name, anchor, "sha512", "0" * 128)
+    (entry,) = list((tmp_path / "cache").rglob("*.json"))
+    document = json.loads(entry.read_text())
+    document["digests"] = {"sha512": cached, "sha384": "c" * 95}
+    entry.write_text(json.dumps(document))
+    assert cache.get(wheel.name, anchor, "sha512") is None
+    digest = Hasher("sha512", make_session(FAST), FAST, cache=cache).digest(
+        DistFile(wheel.name, url, (anchor,))
+    )
+    assert (digest.source, digest.hexdigest) == ("download", sha(wheel, "sha512"))
+    assert json.loads(entry.read_text())["digests"] == {"sha512": sha(wheel, "sha512")}

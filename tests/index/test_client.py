@@ -37,8 +37,9 @@ def client() -> IndexClient:
 
 
 def test_html_links_resolve_against_the_page_and_its_base() -> None:
-    page = """<html><head><base href="https://files.example.org/root/"></head><body>
-    <a href="../pkgs/a-1.0.tar.gz#sha256=ABCD" data-requires-python="&gt;=3.8">a-1.0.tar.gz</a>
+    digest = "AB" * 32
+    page = f"""<html><head><base href="https://files.example.org/root/"></head><body>
+    <a href="../pkgs/a-1.0.tar.gz#sha256={digest}" data-requires-python="&gt;=3.8">a-1.0.tar.gz</a>
     <a href="a-1.0-py3-none-any.whl" data-yanked="">a-1.0-py3-none-any.whl</a>
     <a href="a-2.0-py3-none-any.whl#md5" data-yanked="broken build">a-2.0</a>
     <a>no href</a></body></html>"""
@@ -47,7 +48,7 @@ def test_html_links_resolve_against_the_page_and_its_base() -> None:
         DistFile(
             "a-1.0.tar.gz",
             "https://files.example.org/pkgs/a-1.0.tar.gz",
-            (("sha256", "abcd"),),
+            (("sha256", "ab" * 32),),
             None,
             ">=3.8",
         ),
@@ -69,14 +70,18 @@ def test_html_links_resolve_against_the_page_and_its_base() -> None:
 def test_json_files_resolve_relative_urls() -> None:
     data = {
         "files": [
-            {"filename": "a-1.0.tar.gz", "url": "../../f/a-1.0.tar.gz", "hashes": {"SHA256": "AB"}},
+            {
+                "filename": "a-1.0.tar.gz",
+                "url": "../../f/a-1.0.tar.gz",
+                "hashes": {"SHA256": "AB" * 32},
+            },
             {"filename": "a-1.1.tar.gz", "url": "/f/a-1.1.tar.gz", "hashes": {}, "yanked": True},
             {"filename": "a-1.2.tar.gz", "url": "x", "yanked": "bad", "requires-python": ">=3"},
         ]
     }
     files = parse_json(data, "https://host/simple/a/")
     assert [(f.url, f.hashes, f.yanked, f.requires_python) for f in files] == [
-        ("https://host/f/a-1.0.tar.gz", (("sha256", "ab"),), None, None),
+        ("https://host/f/a-1.0.tar.gz", (("sha256", "ab" * 32),), None, None),
         ("https://host/f/a-1.1.tar.gz", (), "", None),
         ("https://host/simple/a/x", (), "bad", ">=3"),
     ]
@@ -233,11 +238,11 @@ def test_file_indexes_are_read_from_disk(client: IndexClient, tmp_path: Path) ->
     project = tmp_path / "simple" / "disk-pkg"
     project.mkdir(parents=True)
     (project / "index.html").write_text(
-        '<a href="../../files/disk_pkg-1.0.tar.gz#sha256=00">disk_pkg-1.0.tar.gz</a>'
+        f'<a href="../../files/disk_pkg-1.0.tar.gz#sha256={"00" * 32}">disk_pkg-1.0.tar.gz</a>'
     )
     files = client.project_files((tmp_path / "simple").as_uri(), "Disk.Pkg") or []
     assert [(f.url, f.hashes) for f in files] == [
-        ((tmp_path / "files" / "disk_pkg-1.0.tar.gz").as_uri(), (("sha256", "00"),))
+        ((tmp_path / "files" / "disk_pkg-1.0.tar.gz").as_uri(), (("sha256", "00" * 32),))
     ]
     assert client.project_files((tmp_path / "simple").as_uri(), "absent") is None
 

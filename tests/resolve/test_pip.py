@@ -151,7 +151,7 @@ def report(**overrides: object) -> dict[str, object]:
         "metadata": {"name": "Foo_Bar", "version": "1.0", "requires_dist": ["six"]},
         "download_info": {
             "url": "https://files.example.org/foo_bar-1.0-py3-none-any.whl",
-            "archive_info": {"hashes": {"sha256": "ab"}},
+            "archive_info": {"hashes": {"sha256": "AB" * 32}},
         },
         "requested": True,
         "requested_extras": ["x"],
@@ -167,8 +167,21 @@ def test_report_is_read_into_frozen_data() -> None:
     assert package.version == "1.0"
     assert package.requested is True
     assert package.requested_extras == ("x",)
-    assert package.archive_hashes == (("sha256", "ab"),)
+    assert package.archive_hashes == (("sha256", "ab" * 32),)
     assert resolution.environment.markers == (("python_version", "3.11"),)
+
+
+def test_digests_in_the_report_that_are_no_digests_are_dropped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hostile = "abcd\n--extra-index-url https://evil.example/simple/"
+    info = {
+        "url": "https://files.example.org/foo_bar-1.0-py3-none-any.whl",
+        "archive_info": {"hashes": {"sha256": "ab" * 32, "sha512": hostile, "md5": "cd" * 16}},
+    }
+    (package,) = parse_report(report(download_info=info)).packages
+    assert package.archive_hashes == (("md5", "cd" * 16), ("sha256", "ab" * 32))
+    assert "Foo_Bar: pip's report gives a sha512 digest that is not one; ignored" in caplog.text
 
 
 @pytest.mark.parametrize("bad", [{"version": "2", "install": []}, ["not", "a", "report"]])

@@ -23,6 +23,9 @@ thread on ``127.0.0.1`` (port picked by the OS) and serves:
     ``pypi_json_enabled`` is false.
 
 Responses are HTTP/1.1 with a ``Content-Length``; ``HEAD`` works as well.
+With :attr:`JsonIndex.auth` set, every request needs those HTTP Basic credentials
+(else 401).  :meth:`JsonIndex.serve_raw` answers a path with a body given as is
+(a malformed page), to every client or to one ``User-Agent`` (dephash's, not pip's).
 Every request is logged in :attr:`JsonIndex.requests` before it is answered.
 Faults queued with :meth:`JsonIndex.add_faults` are consumed one per request.
 
@@ -34,6 +37,7 @@ ignoring any query string.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
 import hashlib
@@ -218,8 +222,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         if fault in ("500", "503", "429"):
             response = _text(int(fault), f"injected fault {fault}")
+        elif not index._authorized(headers):
+            response = _text(401, "Unauthorized")
+            response.headers["WWW-Authenticate"] = 'Basic realm="test index"'
         else:
-            response = index._respond(path, headers)
+            response = index._raw(path, headers) or index._respond(path, headers)
         body = response.body
         if fault == "corrupt":
             body = bytes(b ^ 0xFF for b in body)
@@ -261,6 +268,9 @@ class JsonIndex:
         self.requests: list[tuple[str, dict[str, str]]] = []
         #: Tracebacks of unexpected errors in request handlers.
         self.errors: list[str] = []
+        #: When set, (user, password) every request must send as HTTP Basic auth.
+        self.auth: tuple[str, str] | None = None
+        self._raw_pages: dict[str, tuple[str, _Response]] = {}
         self._lock = threading.Lock()
         self._projects: dict[str, _Project] = {}
         self._files: dict[str, _File] = {}
@@ -398,6 +408,23 @@ class JsonIndex:
 
     # -- faults and the request log -------------------------------------------
 
+    def serve_raw(
+        self,
+        path: str,
+        body: str | bytes,
+        content_type: str = JSON_TYPE,
+        *,
+        user_agent: str = "",
+    ) -> None:
+        """Answer ``path`` with ``body`` as given (200, ``content_type``, never gzipped) for
+        requests whose ``User-Agent`` starts with ``user_agent`` (every request by default)."""
+        data = body.encode() if isinstance(body, str) else body
+        with self._lock:
+            self._raw_pages[_url_path(path)] = (
+                user_agent,
+                _Response(200, data, {"Content-Type": content_type}),
+            )
+
     def add_faults(self, path: str, *faults: str) -> None:
         """Queue ``faults`` for ``path``, one consumed per request to it.
 
@@ -433,6 +460,21 @@ class JsonIndex:
             self.requests.append((target, headers))
             queue = self._faults.get(path)
             return queue.popleft() if queue else None
+
+    def _authorized(self, headers: Mapping[str, str]) -> bool:
+        if self.auth is None:
+            return True
+        expected = base64.b64encode(":".join(self.auth).encode()).decode()
+        sent = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+        return sent == f"Basic {expected}"
+
+    def _raw(self, path: str, headers: Mapping[str, str]) -> _Response | None:
+        agent = {k.lower(): v for k, v in headers.items()}.get("user-agent", "")
+        with self._lock:
+            user_agent, response = self._raw_pages.get(path, ("", None))
+        if response is None or not agent.startswith(user_agent):
+            return None
+        return _Response(response.status, response.body, dict(response.headers))
 
     def _track(self, connection: socket.socket, *, add: bool) -> None:
         with self._lock:
