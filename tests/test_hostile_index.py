@@ -142,17 +142,19 @@ def test_typed_values_cannot_start_a_line_of_the_pinned_file(
     json_index.add_file("typed-values", wheel)
     shown = "in\n--extra-index-url file:evil\n.txt"
     (workdir / shown).write_text("typed-values\n")
-    platform = "any\n--extra-index-url https://evil.example/simple/"
-    result = run(
-        "gen", "--algorithm", "sha256", "--platform", platform, "-i", json_index.url, shown
-    )
+    result = run("gen", "--algorithm", "sha256", "-i", json_index.url, shown)
     assert result.exit_code == 0, result.output
     assert live_lines(result.stdout) == [
         "typed-values==1.0 \\",
         f"    --hash=sha256:{sha(wheel)}",
     ]
     assert "# from in\\n--extra-index-url file:evil\\n.txt, with sha256 hashes" in result.stdout
-    assert "--platform 'any\\n--extra-index-url https://evil.example/simple/'" in result.stdout
+    # An option value that is no platform never gets as far as the file.
+    platform = "any\n--extra-index-url https://evil.example/simple/"
+    refused = run("gen", "--platform", platform, "-i", json_index.url, "-o", "out.txt", shown)
+    assert refused.exit_code == ExitCode.BAD_INPUT
+    assert "Invalid value for '--platform'" in refused.stderr
+    assert not (workdir / "out.txt").exists()
 
 
 def test_a_page_dephash_cannot_parse_is_an_error_not_a_file_lacking_hashes(

@@ -151,7 +151,9 @@ def _fits(package: ResolvedPackage, python: Version, fits: FileFilter, files_of:
         return True  # an archive named by URL: pip installs it wherever it is asked to
     if not python_allows(package.requires_python, python):
         return False
-    return bool(fits.select(files_of(package.name, package.version), package.name))
+    files = files_of(package.name, package.version)
+    # No file listed at all is the index's failing, not the environment's: the hashing says so.
+    return not files or bool(fits.select(files, package.name))
 
 
 def place(
