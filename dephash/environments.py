@@ -4,7 +4,9 @@ them in a line a person reads, and the PEP 508 marker that holds in exactly that
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from dephash.errors import InputError
 from dephash.markers import applies, parse_python_version
@@ -68,13 +70,24 @@ def from_platform(value: str, pythons: Iterable[tuple[int, int]]) -> tuple[Envir
     return tuple(sorted(Environment(p, *place, tag) for p in set(pythons)))
 
 
-def targets(python_versions: Sequence[str], platforms: Sequence[str]) -> tuple[Environment, ...]:
+def targets(
+    python_versions: Sequence[str], platforms: Sequence[str], host: str | None = None
+) -> tuple[Environment, ...]:
     """The environments ``--python-version`` (``X.Y`` values) and ``--platform`` name; no
-    platform means every OS and machine."""
+    platform means every OS and machine. Markers are judged for the ``host`` version
+    (``X.Y.Z``, the resolving interpreter's) in its minor version, for ``X.Y.0`` in others."""
     pythons = [_minor(text) for text in python_versions]
     if not platforms:
-        return every_environment(pythons)
-    return tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
+        found = every_environment(pythons)
+    else:
+        found = tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
+    match = re.match(r"(\d+)\.(\d+)\.(\d+)", host or "")
+    if match is None:
+        return found
+    major, minor, patch = (int(part) for part in match.groups())
+    return tuple(
+        replace(env, patch=patch) if env.python == (major, minor) else env for env in found
+    )
 
 
 def files_for(
@@ -118,19 +131,19 @@ def overlap(left: str | None, right: str | None) -> bool:
 
 
 def marker_values(env: Environment) -> MarkerEnvironment:
-    """The PEP 508 marker values of ``env`` (a Python X.Y counts from X.Y.0)."""
+    """The PEP 508 marker values of ``env`` (its Python at patch release ``env.patch``)."""
     version = f"{env.python[0]}.{env.python[1]}"
     return MarkerEnvironment.of(
         {
             "implementation_name": "cpython",
-            "implementation_version": f"{version}.0",
+            "implementation_version": f"{version}.{env.patch}",
             "os_name": _OS_NAME[env.os],
             "platform_machine": _MACHINE[(env.os, env.machine)],
             "platform_python_implementation": "CPython",
             "platform_release": "",
             "platform_system": _SYSTEM[env.os],
             "platform_version": "",
-            "python_full_version": f"{version}.0",
+            "python_full_version": f"{version}.{env.patch}",
             "python_version": version,
             "sys_platform": _SYS_PLATFORM[env.os],
         }

@@ -279,8 +279,10 @@ def running_python() -> Version:
 
 
 def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
-    host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return targets(options.python_versions or (host,), options.platforms)
+    resolved = resolution.environment.as_dict()
+    host = resolved.get("python_version") or f"{sys.version_info[0]}.{sys.version_info[1]}"
+    full = resolved.get("python_full_version")
+    return targets(options.python_versions or (host,), options.platforms, full)
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

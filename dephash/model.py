@@ -72,13 +72,16 @@ class Environment:
     """Where a lock must install: a CPython minor version, an OS and a machine.
 
     ``platform`` is the newest wheel platform tag it accepts (``manylinux_2_39_x86_64``,
-    ``macosx_15_0_arm64``, ``win_amd64``); older compatible tags are implied.
+    ``macosx_15_0_arm64``, ``win_amd64``); older compatible tags are implied. ``patch`` is
+    the patch release markers are judged for (``python_full_version``): the resolving
+    interpreter's for its own minor version, else 0; it does not tell environments apart.
     """
 
     python: tuple[int, int]
     os: OS
     machine: Machine
     platform: str
+    patch: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
