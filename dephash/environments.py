@@ -4,9 +4,7 @@ them in a line a person reads, and the PEP 508 marker that holds in exactly that
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 
 from dephash.errors import InputError
 from dephash.markers import applies, parse_python_version
@@ -70,24 +68,13 @@ def from_platform(value: str, pythons: Iterable[tuple[int, int]]) -> tuple[Envir
     return tuple(sorted(Environment(p, *place, tag) for p in set(pythons)))
 
 
-def targets(
-    python_versions: Sequence[str], platforms: Sequence[str], host: str | None = None
-) -> tuple[Environment, ...]:
+def targets(python_versions: Sequence[str], platforms: Sequence[str]) -> tuple[Environment, ...]:
     """The environments ``--python-version`` (``X.Y`` values) and ``--platform`` name; no
-    platform means every OS and machine. Markers are judged for the ``host`` version
-    (``X.Y.Z``, the resolving interpreter's) in its minor version, for ``X.Y.0`` in others."""
+    platform means every OS and machine."""
     pythons = [_minor(text) for text in python_versions]
     if not platforms:
-        found = every_environment(pythons)
-    else:
-        found = tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
-    match = re.match(r"(\d+)\.(\d+)\.(\d+)", host or "")
-    if match is None:
-        return found
-    major, minor, patch = (int(part) for part in match.groups())
-    return tuple(
-        replace(env, patch=patch) if env.python == (major, minor) else env for env in found
-    )
+        return every_environment(pythons)
+    return tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
 
 
 def files_for(

@@ -221,6 +221,7 @@ def generate(
                 release_files,
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
+                host_keep=keep,
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)
@@ -279,10 +280,8 @@ def running_python() -> Version:
 
 
 def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
-    resolved = resolution.environment.as_dict()
-    host = resolved.get("python_version") or f"{sys.version_info[0]}.{sys.version_info[1]}"
-    full = resolved.get("python_full_version")
-    return targets(options.python_versions or (host,), options.platforms, full)
+    host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return targets(options.python_versions or (host,), options.platforms)
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

@@ -73,8 +73,8 @@ class Environment:
 
     ``platform`` is the newest wheel platform tag it accepts (``manylinux_2_39_x86_64``,
     ``macosx_15_0_arm64``, ``win_amd64``); older compatible tags are implied. ``patch`` is
-    the patch release markers are judged for (``python_full_version``): the resolving
-    interpreter's for its own minor version, else 0; it does not tell environments apart.
+    the patch release its markers are judged for (``python_full_version``); it does not tell
+    environments apart (an environment stands for every patch release of its Python).
     """
 
     python: tuple[int, int]

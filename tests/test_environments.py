@@ -16,7 +16,6 @@ from dephash.environments import (
     marker_values,
     overlap,
     platform_tags,
-    targets,
 )
 from dephash.errors import InputError
 from dephash.markers import applies
@@ -188,13 +187,3 @@ def test_environments_no_marker_tells_apart_share_one() -> None:
         from_platform(tag, PY311)[0] for tag in ("manylinux_2_17_x86_64", "manylinux_2_28_x86_64")
     )
     assert marker_for({old}, [old, new]) is None
-
-
-def test_markers_are_judged_for_the_resolving_interpreter_s_patch_release() -> None:
-    found = targets(["3.10", "3.11"], ["windows"], host="3.11.7")
-    assert {(env.python, env.patch) for env in found} == {((3, 10), 0), ((3, 11), 7)}
-    (newer, *_) = (env for env in found if env.python == (3, 11))
-    assert marker_values(newer).as_dict()["python_full_version"] == "3.11.7"
-    assert not applies('python_full_version < "3.11.3"', marker_values(newer))
-    assert {env.patch for env in targets(["3.11"], [], host="3.11.0rc1")} == {0}
-    assert len(targets(["3.11"], [])) == 6

@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -29,7 +30,7 @@ from dephash.environments import describe, marker_for, marker_values, platform_t
 from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.markers import applies, python_allows
-from dephash.model import DistFile, Environment, Resolution, ResolvedPackage
+from dephash.model import DistFile, Environment, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.graph import via_annotations
 from dephash.resolve.keep import resolve_keeping
@@ -63,6 +64,8 @@ class Walk:
 
     reached: Mapping[str, frozenset[str]]
     gaps: tuple[str, ...] = ()
+    # Packages only some patch releases need, and the markers that name those releases.
+    conditional: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Placement:
 
     environment: Environment
     packages: Mapping[str, ResolvedPackage] = field(default_factory=dict)
+    # As Walk.conditional: packages some patch releases of the environment's Python need.
+    conditional: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def walk(
@@ -80,25 +85,31 @@ def walk(
     files_of: FilesOf,
     only_binary: Sequence[str] = (),
 ) -> Walk:
-    """Follow the input's requirements and every dependency whose marker holds in ``env``."""
-    values = marker_values(env)
+    """Follow the input's requirements and every dependency whose marker holds in ``env``.
+
+    ``env`` stands for every patch release of its Python: a requirement whose marker holds
+    for some of them only (``python_full_version < "3.11.3"``) is followed, and where it
+    alone brings a package in, the walk keeps its marker as that package's condition.
+    """
+    low, high = marker_values(env), marker_values(replace(env, patch=LAST_PATCH))
     dotted = f"{env.python[0]}.{env.python[1]}"
-    fits = FileFilter(
-        (dotted,), (env.platform,), tuple(only_binary)
-    )  # the files that install there
+    fits = FileFilter((dotted,), (env.platform,), tuple(only_binary))  # what installs there
     python = Version(dotted)
-    queue: list[tuple[str, frozenset[str], str]] = []
+    queue: list[tuple[str, frozenset[str], str, str | None]] = []
     for line in roots.requirements:
-        if line.constraint or line.name is None or not applies(line.marker, values):
+        if line.constraint or line.name is None:
             continue
-        queue.append((line.name, frozenset(line.extras), _requirement_text(line)))
+        holds, condition = _holds(line.marker, low, high, ())
+        if holds:
+            queue.append((line.name, frozenset(line.extras), _requirement_text(line), condition))
     queue += [
-        (p.name, frozenset(p.requested_extras), p.name) for p in packages.values() if p.direct
+        (p.name, frozenset(p.requested_extras), p.name, None) for p in packages.values() if p.direct
     ]
     reached: dict[str, frozenset[str]] = {}
+    conditions: dict[str, set[str] | None] = {}
     gaps: list[str] = []
     while queue:
-        name, extras, wanted = queue.pop(0)
+        name, extras, wanted, condition = queue.pop(0)
         package = packages.get(name)
         if (
             package is None
@@ -108,6 +119,10 @@ def walk(
             if wanted not in gaps:
                 gaps.append(wanted)
             continue
+        known_condition = conditions.get(name, set())
+        conditions[name] = (
+            None if condition is None or known_condition is None else known_condition | {condition}
+        )
         known = reached.get(name)
         if known is not None and extras <= known:
             continue
@@ -117,16 +132,37 @@ def walk(
                 requirement = Requirement(spec)
             except InvalidRequirement:
                 continue
-            if applies(requirement.marker, values, reached[name]):
+            holds, edge = _holds(requirement.marker, low, high, reached[name])
+            if holds:
                 requirement.marker = None
                 queue.append(
                     (
                         canonicalize_name(requirement.name),
                         frozenset(requirement.extras),
                         str(requirement),
+                        edge,
                     )
                 )
-    return Walk(reached, tuple(gaps))
+    conditional = {name: frozenset(found) for name, found in conditions.items() if found}
+    return Walk(reached, tuple(gaps), conditional)
+
+
+# The patch release that stands for "the newest" when markers are judged for a whole X.Y.
+LAST_PATCH = 999
+
+
+def _holds(
+    marker: Marker | str | None,
+    low: MarkerEnvironment,
+    high: MarkerEnvironment,
+    extras: Iterable[str],
+) -> tuple[bool, str | None]:
+    """Whether ``marker`` holds for some patch release, and the marker itself where it holds
+    for some only (``None`` where it holds for all, or names an extra pip would not see)."""
+    at_low, at_high = applies(marker, low, extras), applies(marker, high, extras)
+    if at_low == at_high or "extra" in str(marker):
+        return at_low or at_high, None
+    return True, str(marker)
 
 
 def _requirement_text(line: RequirementLine) -> str:
@@ -166,14 +202,26 @@ def place(
     keep_for: Callable[[Environment], Mapping[str, str]],
     only_binary: Sequence[str] = (),
     jobs: int = 2,
+    host_keep: Mapping[str, str] | None = None,
 ) -> tuple[Placement, ...]:
     """The packages each environment installs: the host's where they serve, else pip's answer
-    for that environment. Raises InputError naming the environment pip cannot resolve for."""
+    for that environment. Raises InputError naming the environment pip cannot resolve for.
+
+    What the environments lack is first asked of pip on the host, all at once (most of it
+    is pure Python: ``colorama`` for Windows, a backport for an older Python); pip runs for
+    an environment of its own only where that does not serve it.
+    """
     hosted = {package.name: package for package in host.packages}
     walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
+    lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
+    if lacking:
+        hosted = _widened(host, roots, resolver, request, lacking, host_keep or {})
+        walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
     pending = [env for env in environments if walks[env].gaps]
     placements = {
-        env: Placement(env, {name: hosted[name] for name in walks[env].reached})
+        env: Placement(
+            env, {name: hosted[name] for name in walks[env].reached}, walks[env].conditional
+        )
         for env in environments
         if env not in pending
     }
@@ -195,6 +243,34 @@ def place(
     return tuple(placements[env] for env in environments)
 
 
+def _widened(
+    host: Resolution,
+    roots: RequirementsFile,
+    resolver: Resolver,
+    request: ResolveRequest,
+    lacking: Sequence[str],
+    keep: Mapping[str, str],
+) -> dict[str, ResolvedPackage]:
+    """The host's packages, and what pip on the host adds for the requirements the
+    environments lack (the host's versions held); the host's alone where pip cannot."""
+    hosted = {package.name: package for package in host.packages}
+    held = {name: package.version for name, package in hosted.items() if not package.direct}
+    only_lacking = RequirementsFile(index_options=roots.index_options, pre=roots.pre)
+    with _environment_input(only_lacking, [host.environment], lacking) as input_arguments:
+        pins = {**keep, **held}
+        asked = replace(
+            request,
+            input_arguments=tuple(input_arguments),
+            constraints=(*request.constraints, *sorted(pins.items())),
+        )
+        try:
+            resolution = resolver.resolve(asked)
+        except ResolutionError as exc:
+            log.debug("the host cannot resolve what the environments lack: %s", exc)
+            return hosted
+    return {**{package.name: package for package in resolution.packages}, **hosted}
+
+
 def _resolve_for(
     env: Environment,
     gaps: Sequence[str],
@@ -207,7 +283,8 @@ def _resolve_for(
 ) -> Placement:
     wanted = list(gaps)
     for _ in range(ROUNDS):
-        with _environment_input(roots, env, wanted) as input_arguments:
+        values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
+        with _environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
                 input_arguments=tuple(input_arguments),
@@ -221,7 +298,9 @@ def _resolve_for(
         found = {package.name: package for package in resolution.packages}
         walked = walk(found, roots, env, files_of, only_binary)
         if not walked.gaps:
-            return Placement(env, {name: found[name] for name in walked.reached})
+            return Placement(
+                env, {name: found[name] for name in walked.reached}, walked.conditional
+            )
         new = [gap for gap in walked.gaps if gap not in wanted]
         if not new:
             break
@@ -247,16 +326,16 @@ def environment_arguments(env: Environment) -> list[str]:
 
 @contextmanager
 def _environment_input(
-    roots: RequirementsFile, env: Environment, wanted: Sequence[str]
+    roots: RequirementsFile, values: Sequence[MarkerEnvironment], wanted: Sequence[str]
 ) -> Iterator[list[str]]:
-    """The input as ``env`` reads it, for pip (which would judge its markers for the host):
-    the requirements whose markers hold there, without markers, and ``wanted``."""
-    values = marker_values(env)
+    """The input as an environment reads it, for pip (which would judge its markers for the
+    host): the requirements whose markers hold for any of ``values``, without markers, and
+    ``wanted``."""
     lines = [_OPTION_LINES[option].format(value) for option, value in roots.index_options]
     lines += ["--pre"] if roots.pre else []
     constraints: list[str] = []
     for line in roots.requirements:
-        if line.name is None or not applies(line.marker, values):
+        if line.name is None or not any(applies(line.marker, each) for each in values):
             continue
         (constraints if line.constraint else lines).append(_requirement_text(line))
     lines += wanted
@@ -287,15 +366,32 @@ def merge(
     (``None`` where every environment does), sorted by name and version."""
     where: dict[tuple[str, str], set[Environment]] = {}
     chosen: dict[tuple[str, str], ResolvedPackage] = {}
+    # The patch-release markers a version is needed under, or None where it always is.
+    needed: dict[tuple[str, str], set[str] | None] = {}
     for placement in placements:
         for name, package in placement.packages.items():
             key = (name, package.version)
             where.setdefault(key, set()).add(placement.environment)
             chosen.setdefault(key, package)
+            conditions = placement.conditional.get(name)
+            known = needed.get(key, set())
+            needed[key] = None if conditions is None or known is None else known | conditions
     return [
-        (chosen[key], marker_for(where[key], universe))
+        (chosen[key], _and_any(marker_for(where[key], universe), needed[key]))
         for key in sorted(where, key=lambda key: (key[0], _version_key(key[1])))
     ]
+
+
+def _and_any(marker: str | None, conditions: set[str] | None) -> str | None:
+    """``marker`` and at least one of ``conditions`` (no conditions: ``marker`` alone)."""
+    if not conditions:
+        return marker
+    wrapped = [f"({text})" if " or " in text else text for text in sorted(conditions)]
+    either = " or ".join(wrapped)
+    if marker is None:
+        return either
+    grouped = f"({either})" if len(wrapped) > 1 else either
+    return f"({marker}) and {grouped}" if " or " in marker else f"{marker} and {grouped}"
 
 
 def _version_key(text: str) -> tuple[int, Version | str]:

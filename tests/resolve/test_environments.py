@@ -146,13 +146,31 @@ class Reading(FakeResolver):
         return super().resolve(request)
 
 
+def test_what_environments_lack_is_asked_of_the_host_first(workdir: Path) -> None:
+    widened = Resolution((package("colorama", "0.4"),))
+    resolver = Reading([widened])
+    host = Resolution(tuple(HOST.values()))
+    placements = place(
+        host, ROOTS, [LINUX, WINDOWS], resolver, REQUEST, pure, lambda env: {}, host_keep={"x": "1"}
+    )
+    assert [set(placement.packages) for placement in placements] == [
+        {"app", "lib", "click", "posix-only", "direct"},
+        {"app", "lib", "click", "direct", "colorama"},
+    ]
+    (request,) = resolver.requests  # one run on the host serves both environments
+    assert request.arguments == REQUEST.arguments
+    held = {(name, item.version) for name, item in HOST.items() if not item.direct}
+    assert set(request.constraints) == {("x", "1"), *held}
+    assert resolver.files == [["--index-url https://other/simple/\n--no-index\n--pre\ncolorama\n"]]
+
+
 def test_pip_resolves_again_for_an_environment_the_host_does_not_serve(
     workdir: Path,
 ) -> None:
     windows = Resolution(
         (*(HOST[name] for name in ("app", "lib", "click", "direct")), package("colorama", "0.4"))
     )
-    resolver = Reading([windows])
+    resolver = Reading([ResolutionError("the host cannot have colorama"), windows])
     (placement,) = place(
         Resolution(tuple(HOST.values())),
         ROOTS,
@@ -163,12 +181,12 @@ def test_pip_resolves_again_for_an_environment_the_host_does_not_serve(
         lambda env: {"lib": "2.0"},
     )
     assert set(placement.packages) == {"app", "lib", "click", "direct", "colorama"}
-    (request,) = resolver.requests
+    _, request = resolver.requests
     assert request.arguments[:2] == ("--index-url", "https://index/simple/")
     assert request.arguments[2:] == tuple(environment_arguments(WINDOWS))
     assert request.constraints == (("lib", "2.0"),)
     assert request.python is None
-    constraints, requirements = resolver.files[0]
+    constraints, requirements = resolver.files[1]
     assert constraints == "pinned<2\n"
     assert requirements == (
         "--index-url https://other/simple/\n--no-index\n--pre\napp[cli]\ncolorama\n"
@@ -256,12 +274,61 @@ def test_a_gap_two_packages_share_is_named_once_and_odd_versions_are_not_judged(
 
 def test_pip_gives_up_after_its_rounds(workdir: Path) -> None:
     answers: list[Resolution | Exception] = [
-        Resolution((package("app", "1.0", f"dep{round} ; sys_platform == 'win32'"),))
-        for round in range(10)
+        ResolutionError("not on the host"),
+        *(
+            Resolution((package("app", "1.0", f"dep{round} ; sys_platform == 'win32'"),))
+            for round in range(10)
+        ),
     ]
     resolver = FakeResolver(answers)
     roots = RequirementsFile(requirements=[line("app", "app")])
     host = Resolution((package("app", "1.0", "first ; sys_platform == 'win32'"),))
     with pytest.raises(InputError, match=r"still lacks dep5"):
         place(host, roots, [WINDOWS], resolver, REQUEST, pure, lambda env: {})
-    assert len(resolver.requests) == 6
+    assert len(resolver.requests) == 7  # once on the host, then six rounds for Windows
+
+
+def test_a_dependency_some_patch_releases_need_keeps_their_marker(workdir: Path) -> None:
+    roots = RequirementsFile(
+        requirements=[
+            line("app", "app"),
+            line(
+                "old ; python_full_version < '3.11.2'",
+                "old",
+                marker='python_full_version < "3.11.2"',
+            ),
+        ]
+    )
+    host = by_name(
+        package(
+            "app",
+            "1.0",
+            "backport ; python_full_version < '3.11.3'",
+            "shared ; python_full_version < '3.11.3'",
+            "other ; extra == 'x' and python_full_version < '3.11.3'",
+        ),
+        package("lib", "1.0", "shared"),
+        package("backport", "1.0"),
+        package("shared", "1.0"),
+        package("old", "1.0"),
+    )
+    walked = walk(host, roots, LINUX, pure)
+    assert walked.conditional == {
+        "backport": {'python_full_version < "3.11.3"'},
+        "old": {'python_full_version < "3.11.2"'},
+        "shared": {'python_full_version < "3.11.3"'},
+    }
+    world = [LINUX, WINDOWS]
+    placements = [
+        Placement(LINUX, host, walked.conditional),
+        Placement(
+            WINDOWS,
+            by_name(host["backport"], host["shared"]),
+            {"backport": frozenset({"a", "b or c"})},
+        ),
+    ]
+    markers = {item.name: marker for item, marker in merge(placements, world)}
+    assert markers["backport"] == 'a or (b or c) or python_full_version < "3.11.3"'
+    assert markers["shared"] is None  # Windows needs it on every patch release
+    assert markers["old"] == 'sys_platform == "linux" and python_full_version < "3.11.2"'
+    assert markers["lib"] == 'sys_platform == "linux"'
