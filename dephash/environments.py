@@ -207,7 +207,7 @@ def _expression(picked: set[Environment], world: list[Environment]) -> str:
                 [_SYS_PLATFORM[os] for os in OS if os in oses],
                 [_SYS_PLATFORM[os] for os in OS if any(e.os is os for e in world)],
             ),
-            _machine_clause(machines, oses, world),
+            _machine_clause(machines, oses, [env for env in world if env.os in oses]),
         ]
         present = [clause for clause in clauses if clause]
         if len(present) == 1:

@@ -187,3 +187,12 @@ def test_environments_no_marker_tells_apart_share_one() -> None:
         from_platform(tag, PY311)[0] for tag in ("manylinux_2_17_x86_64", "manylinux_2_28_x86_64")
     )
     assert marker_for({old}, [old, new]) is None
+
+
+def test_a_machine_an_os_has_alone_needs_no_clause() -> None:
+    world = [
+        *every_environment(PY311)[:4],  # Linux and macOS on both machines
+        environment((3, 11), OS.WINDOWS, Machine.X86_64),
+    ]
+    windows = {env for env in world if env.os is OS.WINDOWS}
+    assert marker_for(windows, world) == 'sys_platform == "win32"'
