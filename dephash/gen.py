@@ -47,9 +47,10 @@ from dephash.model import (
 from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
-from dephash.resolve.environments import merge, place, via_everywhere
+from dephash.resolve.environments import place
 from dephash.resolve.graph import via_annotations
 from dephash.resolve.keep import resolve_keeping
+from dephash.resolve.merge import merge, via_everywhere
 from dephash.resolve.pip import PipRunner
 from dephash.resolve.settings import settings_for
 
