@@ -85,7 +85,16 @@ def existing_pins(options: GenOptions) -> list[RequirementLine] | None:
     path = options.existing or options.output
     if path is None or (options.existing is None and not Path(path).is_file()):
         return None
-    return FORMATS["requirements"].read(path).requirements
+    replaced = path == options.output
+    try:
+        return FORMATS["requirements"].read(path).requirements
+    except InputError as exc:
+        # A file that no longer parses (merge conflict markers, binary) can still be replaced.
+        if not options.upgrade:
+            also = " and replaces it" if replaced else ""
+            raise InputError(f"{exc} (-U ignores its pins{also})") from None
+        log.warning("%s: its pins are ignored (-U)%s", exc, "; it is replaced" if replaced else "")
+        return None
 
 
 def kept_versions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -153,3 +154,24 @@ def test_unanchored_digests_are_not_cached(json_index: JsonIndex, tmp_path: Path
     hasher.digest(DistFile(wheel.name, url))
     assert json_index.count(f"/files/{wheel.name}") == 2
     assert not cache_root.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "large"])
+def test_entries_that_are_not_small_files_are_ignored_without_blocking_and_replaced(
+    tmp_path: Path, kind: str
+) -> None:
+    cache = DigestCache(tmp_path)
+    cache.put("x.whl", A256, "sha512", "b" * 128)
+    (entry,) = list(tmp_path.rglob("*.json"))
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)  # nothing writes to it: reading it the usual way blocks for ever
+    elif kind == "device":
+        entry.symlink_to("/dev/zero")  # reading it the usual way never ends
+    else:
+        entry.write_text(json.dumps({"format": 1, "digests": {"sha512": "b" * 128}}) + " " * 70000)
+    assert cache.get("x.whl", A256, "sha512") is None
+    cache.put("x.whl", A256, "sha512", "e" * 128)
+    assert entry.is_file()
+    assert not entry.is_symlink()
+    assert cache.get("x.whl", A256, "sha512") == "e" * 128
