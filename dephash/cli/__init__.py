@@ -6,6 +6,10 @@ Each command imports its use case when it runs: start-up pays only for the one i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
 import click
 
 from dephash import __version__
@@ -14,7 +18,44 @@ from dephash.cli.gen import gen
 from dephash.cli.outdated import outdated
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ShortUsageError(click.UsageError):
+    """click's usage error in two lines: the error, then the usage and where help is."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"dephash: error: {self.format_message()}", err=True)
+        if self.ctx is not None:
+            usage = self.ctx.get_usage().removeprefix("Usage: ")
+            path = self.ctx.command_path
+            click.echo(f"usage: {usage} ('{path} --help' says more)", err=True)
+
+
+@contextmanager
+def _short_usage() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:
+        raise _ShortUsageError(exc.format_message(), exc.ctx) from None
+
+
+class _Group(click.Group):
+    """The command group: usage errors of the group and of its commands are two lines."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _short_usage():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _short_usage():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dephash")
 def main() -> None:
     """Pin Python dependencies by version and by the hash of every distribution file."""
