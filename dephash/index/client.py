@@ -61,6 +61,12 @@ class IndexClient(IndexReader):
 
     def _local_page(self, page_url: str) -> RawPage | None:
         folder = local_path(page_url)
+        if not folder.parent.is_dir():
+            # A missing project is a 404; a missing index is unreachable, as an HTTP one would be.
+            raise IndexUnreachable(
+                f"cannot read index {redact(urllib.parse.urljoin(page_url, '..'))}: "
+                f"no such folder {folder.parent}"
+            )
         page = folder / "index.html"
         log.debug("reading index page %s", page)
         try:

@@ -278,3 +278,12 @@ def test_sessions_pool_connections_and_identify_themselves() -> None:
     assert adapter._pool_maxsize == 3  # type: ignore[attr-defined]
     assert adapter.max_retries.status_forcelist == (429, 500, 502, 503, 504)
     assert str(session.headers["User-Agent"]).startswith("dephash/")
+
+
+def test_a_missing_file_index_is_unreachable_not_empty(client: IndexClient, tmp_path: Path) -> None:
+    (tmp_path / "simple").mkdir()
+    assert client.project_files((tmp_path / "simple").as_uri(), "absent") is None
+    with pytest.raises(
+        IndexUnreachable, match=r"cannot read index file:///.*/gone/: no such folder"
+    ):
+        client.project_files((tmp_path / "gone").as_uri(), "absent")
