@@ -174,7 +174,7 @@ def generate(
         with source.pip_arguments() as input_arguments:
             request = ResolveRequest(
                 tuple(input_arguments),
-                tuple(pip_arguments(options.index, options.resolver)),
+                tuple(pip_arguments(options.index, options.resolver, network)),
                 tuple(sorted(forced.items())),
                 options.resolver.python,
             )

@@ -100,7 +100,7 @@ def check(
                 pinned,
                 source,
                 resolver or PipResolver(runner),
-                sync.resolution_arguments(options, pinned),
+                sync.resolution_arguments(options, pinned, network),
             )
             findings += sync_findings
         if options.vulns:

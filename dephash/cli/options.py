@@ -159,7 +159,8 @@ network_options = _group(
         type=Seconds(),
         default=60.0,
         show_default=True,
-        help="Seconds to wait for a server to answer (connect and each read).",
+        help="Seconds to wait for a server: to connect, to read, and for a whole page "
+        "(or each MiB of a download). pip gets it too.",
     ),
     click.option(
         "--retries",

@@ -71,7 +71,7 @@ class OutputFormat(str, Enum):
 @click.option(
     "--timeout",
     type=Seconds(),
-    help="Seconds to wait for a server to answer (connect and each read) "
+    help="Seconds to wait for a server: to connect, to read, and for a whole page "
     "[default: 60; for a virtualenv, pip's setting].",
 )
 @click.option(

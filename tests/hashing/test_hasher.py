@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,16 @@ def test_a_stopped_hasher_abandons_downloads_but_not_published_digests(
         stopped.digest(served(json_index, wheel))
     file = served(json_index, wheel, {"sha512": sha(wheel, "sha512")})
     assert stopped.digest(file).source == "index"
+
+
+def test_a_download_that_trickles_in_is_a_timeout_not_a_hang(
+    json_index: JsonIndex, wheel: Path
+) -> None:
+    file = served(json_index, wheel)
+    json_index.add_faults(file.url, "trickle:0.01")  # 100 bytes a second: hours for the wheel
+    started = time.monotonic()
+    with pytest.raises(
+        IndexUnreachable, match=rf"{wheel.name} from .*: Timeout: .* bytes in 1 s: too slow"
+    ):
+        hasher().digest(file)
+    assert time.monotonic() - started < 3  # the timeout (1 s) and one read past it at most
