@@ -166,6 +166,7 @@ def generate(
     )
     # The pages of the projects the input names are fetched once pip's configuration is read.
     config_future.add_done_callback(lambda done: None if done.exception() else early.start())
+    interrupted = False
     try:
         for line in parsed.requirements:
             if line.name and not line.constraint:
@@ -190,9 +191,12 @@ def generate(
         files = lock_files(
             resolution, settings, options.algorithm, options.file_filter, early, options.jobs
         )
+    except KeyboardInterrupt:
+        interrupted = True  # Ctrl-C or SIGTERM: wait for no stalled request
+        raise
     finally:
-        side.shutdown(wait=True)  # first: its callback may still start early work
-        early.close()
+        side.shutdown(wait=not interrupted)  # first: its callback may still start early work
+        early.close(wait=not interrupted)
         for made in opened:
             made.close()
     via = via_annotations(resolution, parsed)

@@ -6,8 +6,10 @@ Each command imports its use case when it runs: start-up pays only for the one i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 import click
@@ -16,6 +18,7 @@ from dephash import __version__
 from dephash.cli.check import check_command
 from dephash.cli.gen import gen
 from dephash.cli.outdated import outdated
+from dephash.cli.output import INTERRUPTED, TERMINATED
 
 
 class _ShortUsageError(click.UsageError):
@@ -64,3 +67,20 @@ def main() -> None:
 main.add_command(gen)
 main.add_command(outdated)
 main.add_command(check_command)
+
+
+def run(args: Sequence[str] | None = None) -> None:
+    """The ``dephash`` program: :func:`main`; an interrupted run then exits at once.
+
+    A worker thread may be blocked on a server that stalls; exiting normally would
+    wait for it, so an interrupted run, its clean-up done, ends the process directly.
+    """
+    try:
+        main(args)
+    except SystemExit as exc:
+        if exc.code not in (INTERRUPTED, TERMINATED):
+            raise
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError):
+                stream.flush()
+        os._exit(exc.code)

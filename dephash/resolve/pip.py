@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -106,9 +107,13 @@ class PipRunner:
             reader = threading.Thread(target=lambda: errors.append(stderr.read()))
             reader.start()
             lines = []
-            for line in stdout:
-                lines.append(line)
-                on_output(line)
+            try:
+                for line in stdout:
+                    lines.append(line)
+                    on_output(line)
+            except KeyboardInterrupt:
+                _interrupt(process)
+                raise
             reader.join()
             returncode = process.wait()
         return subprocess.CompletedProcess(command, returncode, "".join(lines), "".join(errors))
@@ -198,6 +203,15 @@ class PipRunner:
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise IndexUnreachable(f"pip could not read an index: {failures[0]}{more}")
         return completed.stdout
+
+
+def _interrupt(process: subprocess.Popen[str]) -> None:
+    """Stop pip as Ctrl-C would (it removes its temporary files), then for good."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def index_failures(pip_log: str) -> list[str]:

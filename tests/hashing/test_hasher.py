@@ -164,6 +164,24 @@ def test_run_parallel_raises_the_first_error_and_cancels_the_rest() -> None:
     assert len(started) <= 2  # the queued work was cancelled
 
 
+def test_run_parallel_waits_for_no_worker_once_interrupted() -> None:
+    # Ctrl-C reaches the main thread; here a worker raises it, which gather re-raises there.
+    release = threading.Event()
+
+    def work(n: int) -> int:
+        if n == 0:
+            release.wait(30)  # a request a server stalls
+            return n
+        threading.Event().wait(0.1)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_parallel(work, range(2), jobs=2)
+    assert time.monotonic() - started < 5
+    release.set()
+
+
 def test_a_stopped_hasher_abandons_downloads_but_not_published_digests(
     json_index: JsonIndex, wheel: Path
 ) -> None:

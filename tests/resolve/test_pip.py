@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -283,3 +284,23 @@ def test_a_diagnostic_error_with_nothing_after_it_is_quoted_whole() -> None:
     assert str(_classify_failure(stderr)) == (
         "pip failed: Dependency resolution exceeded maximum depth"
     )
+
+
+@pytest.mark.parametrize(
+    ("trap", "longest"),
+    [("exit 1", 1.5), ("", 5)],  # pip that stops on Ctrl-C; one that ignores it, then killed
+)
+def test_an_interrupted_resolution_stops_pip(tmp_path: Path, trap: str, longest: float) -> None:
+    fake = tmp_path / "python"
+    fake.write_text(
+        f"#!/bin/sh\ntrap '{trap}' INT\necho 'Collecting x'\nwhile :; do sleep 0.1; done\n"
+    )
+    fake.chmod(0o755)
+
+    def interrupt(line: str) -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        PipRunner(python=str(fake), on_output=interrupt).resolve(["-r", "in.txt"])
+    assert time.monotonic() - started < longest
