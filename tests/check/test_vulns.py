@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from dephash.errors import IndexUnreachable, InputError
 from dephash.http import NetworkSettings, make_session
 from tests.support.builder import make_wheel
 from tests.support.jsonindex import JsonIndex
+from tests.support.static import serving
 
 FAST = NetworkSettings(connect_timeout=2, read_timeout=2, retries=0, backoff=0)
 ADVISORY = {
@@ -118,27 +117,12 @@ def canned() -> Iterator[str]:
         "/odd/pypi/junk/1.0/json": ("application/json", b'{"vulnerabilities": [1, {"id": "X"}]}'),
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            content_type, body = bodies[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path: str) -> tuple[dict[str, str], bytes]:
+        content_type, body = bodies[path]
+        return {"Content-Type": content_type}, body
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/odd/simple/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(respond) as base:
+        yield f"{base}odd/simple/"
 
 
 def test_entries_that_are_not_objects_are_skipped(canned: str, client: VulnerabilityClient) -> None:

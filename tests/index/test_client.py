@@ -28,7 +28,7 @@ from dephash.model import DistFile
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer
-from tests.support.static import serving
+from tests.support.static import always, serving
 
 FAST = NetworkSettings(connect_timeout=2, read_timeout=2, retries=0)
 
@@ -315,7 +315,7 @@ def test_a_page_that_trickles_in_is_a_timeout_not_a_hang(
 def test_pages_are_decoded_in_their_charset_else_utf8(
     client: IndexClient, content_type: str, body: bytes, text: str
 ) -> None:
-    with serving(body, {"Content-Type": content_type}) as base:
+    with serving(always(body, {"Content-Type": content_type})) as base:
         page = client.fetch_page(base, "x")
     assert page is not None
     assert page.text == text

@@ -17,7 +17,7 @@ from dephash.resolve.pip import PipRunner, _classify_failure, parse_report
 from dephash.resolve.settings import PYPI_SIMPLE, index_settings
 from tests.support.builder import make_wheel
 from tests.support.jsonindex import JsonIndex
-from tests.support.static import serving
+from tests.support.static import always, serving
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +232,7 @@ def crashing_index() -> Iterator[str]:
     """A real server whose pages are PEP 691 JSON with ``files`` a string: pip crashes."""
     page = {"meta": {"api-version": "1.1"}, "name": "x", "files": "no"}
     headers = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
-    with serving(json.dumps(page).encode(), headers) as base:
+    with serving(always(json.dumps(page).encode(), headers)) as base:
         yield f"{base}simple/"
 
 
