@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,16 @@ def test_a_missing_endpoint_is_no_data(
     assert answer.vulnerabilities is None
     assert reason in answer.reason
     assert f"/pypi/vuln-pkg/{version}/json" in answer.reason
+
+
+def test_vulnerability_data_that_trickles_in_is_a_timeout_not_a_hang(
+    published: JsonIndex, client: VulnerabilityClient
+) -> None:
+    published.add_faults("/pypi/vuln-pkg/1.0/json", "trickle:0.2")
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match=r"/pypi/vuln-pkg/1.0/json: Timeout: .* too slow"):
+        client.release(published.url, "vuln-pkg", "1.0")
+    assert time.monotonic() - started < 5
 
 
 def test_a_file_index_has_no_json_api(client: VulnerabilityClient) -> None:
