@@ -88,22 +88,24 @@ def read_chunks(response: requests.Response, settings: NetworkSettings) -> Itera
     decode = _Decoder(response.headers.get("Content-Encoding", ""))
     while True:
         deadline = time.monotonic() + settings.read_timeout
-        chunk = bytearray()
-        while len(chunk) < CHUNK:
+        pieces: list[bytes] = []
+        size = 0
+        while size < CHUNK:
             try:
-                piece = response.raw.read1(CHUNK - len(chunk), decode_content=False)
+                piece = response.raw.read1(CHUNK - size, decode_content=False)
             except urllib3.exceptions.HTTPError as exc:
                 raise requests.ConnectionError(exc) from None
             if not piece:
-                yield decode(bytes(chunk), final=True)
+                yield decode(b"".join(pieces), final=True)
                 return
-            chunk += piece
-            if len(chunk) < CHUNK and time.monotonic() > deadline:
+            pieces.append(piece)
+            size += len(piece)
+            if size < CHUNK and time.monotonic() > deadline:
                 raise requests.Timeout(
-                    f"{len(chunk)} bytes in {settings.read_timeout:g} s: too slow "
+                    f"{size} bytes in {settings.read_timeout:g} s: too slow "
                     "(the timeout bounds each MiB of a response)"
                 )
-        yield decode(bytes(chunk))
+        yield decode(b"".join(pieces))
 
 
 class _Decoder:
