@@ -30,7 +30,7 @@ setup(
         "platformdirs>=3",
         "pip>=25.3",
     ],
-    entry_points={"console_scripts": ["dephash = dephash.cli:main"]},
+    entry_points={"console_scripts": ["dephash = dephash.cli:run"]},
     classifiers=[
         "Environment :: Console",
         "Programming Language :: Python :: 3",

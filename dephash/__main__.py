@@ -1,5 +1,5 @@
 """Allow ``python -m dephash``."""
 
-from dephash.cli import main
+from dephash.cli import run
 
-main()
+run()

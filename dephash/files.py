@@ -3,10 +3,51 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from dephash.errors import InputError
+
+# More than any requirements file, pinned file or allowlist: past it, a file is a mistake
+# (a log, an image, /dev/zero behind a symlink) and reading on would only fill memory.
+TEXT_LIMIT = 16 << 20
+
+
+class NotRegularFile(OSError):
+    """A path that is a FIFO, a device or a socket: reading it could block or never end."""
+
+
+class FileTooLarge(OSError):
+    """A file larger than its reader accepts."""
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, if at most ``limit`` of them.
+
+    A FIFO, a device or a socket raises :class:`NotRegularFile` without blocking or
+    reading; a larger file raises :class:`FileTooLarge`; a directory ``IsADirectoryError``.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(os.fspath(path))
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise FileTooLarge(os.fspath(path))
+    return data
+
+
+def _text(data: bytes, encoding: str) -> str:
+    # Universal newlines, as a file opened in text mode reads them.
+    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def display_path(path: str | os.PathLike[str], cwd: Path | None = None) -> str:
@@ -30,15 +71,68 @@ def read_text(
     """A file's text; an unreadable file is an InputError naming ``what`` it is and ``where``."""
     prefix = f"{where}: " if where else ""
     try:
-        return Path(path).read_text(encoding=encoding)
+        return _text(read_bytes(path, TEXT_LIMIT), encoding)
     except FileNotFoundError:
         raise InputError(f"{prefix}{what} not found: {shown}") from None
     except IsADirectoryError:
         raise InputError(f"{prefix}{what} is a directory: {shown}") from None
+    except NotRegularFile:
+        raise InputError(
+            f"{prefix}{what} is not a regular file (a FIFO, a device or a socket): {shown}"
+        ) from None
+    except FileTooLarge:
+        raise InputError(f"{prefix}{what} is larger than {TEXT_LIMIT >> 20} MiB: {shown}") from None
     except UnicodeDecodeError:
         raise InputError(f"{prefix}{what} is not UTF-8 text: {shown}") from None
     except OSError as exc:
         raise InputError(f"{prefix}cannot read {what} {shown}: {exc.strerror}") from None
+
+
+def read_stream(stream: TextIO, what: str) -> str:
+    """A text stream's content (standard input), at most :data:`TEXT_LIMIT` characters."""
+    try:
+        text = stream.read(TEXT_LIMIT + 1)
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text") from None
+    if len(text) > TEXT_LIMIT:
+        raise InputError(f"{what} is larger than {TEXT_LIMIT >> 20} MiB")
+    return text
+
+
+def check_output(path: str, input_path: str | None = None) -> None:
+    """Refuse, before any work is done, an output file that cannot or must not be written:
+    no name, the input itself, a directory, a FIFO or a device, a folder that is missing."""
+    if not path:
+        raise InputError("-o needs a file name (it was given an empty one)")
+    shown = path  # as typed: /dev/null must not read as "null"
+    try:
+        mode: int | None = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise InputError(f"cannot write {shown}: {exc.strerror}") from None
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise InputError(f"cannot write {shown}: it is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(
+                f"cannot write {shown}: it is not a regular file (a FIFO or a device); "
+                "-o replaces a file by renaming a new one over it"
+            )
+        if input_path not in (None, "-") and _same_file(path, input_path):
+            raise InputError(
+                f"-o {shown} names the input file: it would be overwritten; write elsewhere"
+            )
+    folder = Path(os.path.abspath(path)).parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {shown}: the folder {folder} does not exist")
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def write_atomic(path: str | os.PathLike[str], content: str) -> None:

@@ -99,7 +99,16 @@ def existing_pins(options: GenOptions) -> list[RequirementLine] | None:
     path = options.existing or options.output
     if path is None or (options.existing is None and not Path(path).is_file()):
         return None
-    return FORMATS["requirements"].read(path).requirements
+    replaced = path == options.output
+    try:
+        return FORMATS["requirements"].read(path).requirements
+    except InputError as exc:
+        # A file that no longer parses (merge conflict markers, binary) can still be replaced.
+        if not options.upgrade:
+            also = " and replaces it" if replaced else ""
+            raise InputError(f"{exc} (-U ignores its pins{also})") from None
+        log.warning("%s: its pins are ignored (-U)%s", exc, "; it is replaced" if replaced else "")
+        return None
 
 
 def kept_versions(
@@ -152,7 +161,7 @@ def generate(
     """
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
-    arguments = pip_arguments(options.index, options.resolver)
+    arguments = pip_arguments(options.index, options.resolver, network)
     source = open_input(
         options.input,
         stdin_text,
@@ -192,6 +201,7 @@ def generate(
     )
     # The pages of the projects the input names are fetched once pip's configuration is read.
     config_future.add_done_callback(lambda done: None if done.exception() else early.start())
+    interrupted = False
     try:
         for line in parsed.requirements:
             if line.name and not line.constraint:
@@ -239,9 +249,12 @@ def generate(
             early,
             release_files,
         )
+    except KeyboardInterrupt:
+        interrupted = True  # Ctrl-C or SIGTERM: wait for no stalled request
+        raise
     finally:
-        side.shutdown(wait=True)  # first: its callback may still start early work
-        early.close()
+        side.shutdown(wait=not interrupted)  # first: its callback may still start early work
+        early.close(wait=not interrupted)
         for made in opened:
             made.close()
     packages = tuple(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dephash.http import NetworkSettings
+
 
 @dataclass(frozen=True)
 class IndexOptions:
@@ -48,9 +50,11 @@ class ResolverOptions:
         return args
 
 
-def pip_arguments(index: IndexOptions, resolver: ResolverOptions) -> list[str]:
-    """The pip options a resolution passes through: indexes, then the resolver's."""
-    return [*index.pip_arguments(), *resolver.pip_arguments()]
+def pip_arguments(
+    index: IndexOptions, resolver: ResolverOptions, network: NetworkSettings
+) -> list[str]:
+    """The pip options a resolution passes through: indexes, the resolver's, the network's."""
+    return [*index.pip_arguments(), *resolver.pip_arguments(), *network.pip_arguments()]
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,22 @@ R = TypeVar("R")
 def run_parallel(function: Callable[[T], R], items: Iterable[T], jobs: int) -> list[R]:
     """``[function(item) for item in items]`` on a bounded pool; the first error wins.
 
-    On a failure, work not yet started is cancelled and the error is raised.
+    On a failure, work not yet started is cancelled and the error is raised; on Ctrl-C
+    (or SIGTERM), the workers are not waited for.
     """
     work = list(items)
     if not work:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work))))
+    interrupted = False
+    try:
         return gather([pool.submit(function, item) for item in work])
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        # Interrupted: leave a request a server stalls behind instead of waiting for it.
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
 def gather(futures: list[Future[R]]) -> list[R]:

@@ -276,6 +276,17 @@ def test_an_unreachable_index_is_an_environment_failure(
     assert not (workdir / "out.txt").exists()
 
 
+def test_an_unreachable_file_index_is_an_environment_failure(workdir: Path) -> None:
+    (workdir / "in.txt").write_text("anything\n")
+    missing = (workdir / "no-index").as_uri()
+    result = run("gen", "-i", missing, "in.txt")
+    assert result.exit_code == ExitCode.ENVIRONMENT
+    assert result.stderr == (
+        "dephash: error: pip found no anything, and an index is unreachable: cannot read "
+        f"index {missing}/: no such folder {workdir / 'no-index'}\n"
+    )
+
+
 def test_an_integrity_failure_stops_the_run(json_index: JsonIndex, workdir: Path) -> None:
     dist = workdir / "dist"
     json_index.add_file("gen-bad", make_wheel(dist, "gen-bad", "1.0"))

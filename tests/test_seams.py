@@ -105,7 +105,9 @@ def test_the_lock_keeps_every_file_with_its_index_data(inputs: Path) -> None:
         covers="CPython 3.11 on Linux, macOS and Windows, each on x86_64 and arm64",
     )
     assert result.lock.environment == LINUX
-    assert resolver.requests == [ResolveRequest(("-r", "in.txt"), ("--index-url", INDEX))]
+    # The network's bounds reach pip too.
+    bounds = ("--timeout", "60", "--retries", "5")
+    assert resolver.requests == [ResolveRequest(("-r", "in.txt"), ("--index-url", INDEX, *bounds))]
     text = FORMATS["requirements"].render(result.lock)
     assert text.endswith(
         "app==1.0 \\\n"
@@ -172,4 +174,4 @@ def test_check_compares_the_pins_with_a_new_resolution(inputs: Path) -> None:
     (request,) = resolver.requests
     assert request.input_arguments == ("-r", "in.txt")
     assert request.constraints == (("app", "1.0"), ("old", "1.0"))
-    assert request.arguments == ("--index-url", INDEX)
+    assert request.arguments == ("--index-url", INDEX, "--timeout", "60", "--retries", "5")

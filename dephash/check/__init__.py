@@ -60,9 +60,10 @@ def check(
     shown = display_path(options.pinned)
     pinned = FORMATS["requirements"].read(options.pinned)
     runner = runner or PipRunner()
+    network = network or NetworkSettings(pool_size=options.jobs)
     build_metadata = functools.partial(
         runner.project_metadata,
-        args=sync.resolution_arguments(options, pinned),
+        args=sync.resolution_arguments(options, pinned, network),
         python=options.resolver.python,
     )
     source = (
@@ -81,7 +82,6 @@ def check(
             shown, None, (completeness.NAME,), len(lines), hashes, 0, sort_findings(findings)
         )
 
-    network = network or NetworkSettings(pool_size=options.jobs)
     file_options = [
         *pinned.index_options,
         *(source_requirements.index_options if source_requirements else ()),
@@ -112,7 +112,7 @@ def check(
                 pinned,
                 source,
                 resolver or PipResolver(runner),
-                sync.resolution_arguments(options, pinned),
+                sync.resolution_arguments(options, pinned, network),
             )
             findings += sync_findings
         if options.vulns:

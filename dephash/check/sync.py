@@ -14,6 +14,7 @@ from dephash.check.model import CheckOptions, Drift, Finding, FindingKind
 from dephash.diff import diff_pins
 from dephash.files import display_path
 from dephash.hashing.collect import strip_fragment
+from dephash.http import NetworkSettings
 from dephash.inputs import InputSource
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.markers import applies, python_environment
@@ -29,9 +30,11 @@ log = logging.getLogger(__name__)
 NAME = "sync"
 
 
-def resolution_arguments(options: CheckOptions, pinned: RequirementsFile) -> list[str]:
+def resolution_arguments(
+    options: CheckOptions, pinned: RequirementsFile, network: NetworkSettings
+) -> list[str]:
     """gen's pip options, then the pinned file's own index options, in order."""
-    args = pip_arguments(options.index, options.resolver)
+    args = pip_arguments(options.index, options.resolver, network)
     flags = {"index_url": "--index-url", "extra_index_url": "--extra-index-url"}
     for option, value in pinned.index_options:
         if option == "no_index":

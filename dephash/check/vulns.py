@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -15,7 +16,7 @@ from packaging.utils import canonicalize_name
 from dephash.allowlist import allowlist_lines, read_allowlist_text
 from dephash.check.model import Vulnerability
 from dephash.errors import IndexUnreachable, InputError
-from dephash.http import NetworkSettings, describe_failure
+from dephash.http import NetworkSettings, describe_failure, read_chunks
 from dephash.redact import redact
 
 log = logging.getLogger(__name__)
@@ -93,19 +94,23 @@ class VulnerabilityClient:
         shown = redact(url)
         log.debug("fetching vulnerability data %s", shown)
         try:
-            response = self.session.get(
-                url, headers={"Accept": "application/json"}, timeout=self.network.timeout
-            )
+            with self.session.get(
+                url,
+                headers={"Accept": "application/json"},
+                timeout=self.network.timeout,
+                stream=True,
+            ) as response:
+                status, reason = response.status_code, response.reason
+                # Read within the timeout, as every response (see read_chunks).
+                body = b"".join(read_chunks(response, self.network)) if status < 400 else b""
         except requests.RequestException as exc:
             raise IndexUnreachable(f"cannot fetch {shown}: {describe_failure(exc)}") from None
-        if response.status_code == 404:
+        if status == 404:
             return ReleaseVulnerabilities(None, f"{shown} answers 404")
-        if response.status_code >= 400:
-            raise IndexUnreachable(
-                f"cannot fetch {shown}: HTTP {response.status_code} {response.reason}"
-            )
+        if status >= 400:
+            raise IndexUnreachable(f"cannot fetch {shown}: HTTP {status} {reason}")
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError:
             return ReleaseVulnerabilities(None, f"{shown} is not JSON")
         entries = data.get("vulnerabilities") if isinstance(data, dict) else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -19,7 +18,7 @@ from dephash.cli.options import (
     upgrade_packages,
 )
 from dephash.cli.output import configure_logging, make_progress, reports_errors, verbosity
-from dephash.files import display_path, write_atomic
+from dephash.files import check_output, display_path, read_bytes, read_stream, write_atomic
 from dephash.hashes import Algorithm
 
 if TYPE_CHECKING:
@@ -43,7 +42,6 @@ Exit codes:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
     help="Write here (atomically, only on success) instead of standard output.",
 )
 @click.option(
@@ -169,7 +167,9 @@ def gen(
         upgrade_packages=upgrade_packages,
         selection=selection,
     )
-    stdin_text = sys.stdin.read() if input_file == "-" else None
+    if output is not None:
+        check_output(output, input_file)
+    stdin_text = read_stream(sys.stdin, "standard input") if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)
     result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
     text = FORMATS["requirements"].render(result.lock, options.annotate)
@@ -178,19 +178,20 @@ def gen(
             click.echo("".join(f"# {line}\n" for line in summary(result.changes)), nl=False)
         click.echo(text, nl=False)
         return
-    if output and not _holds(output, text):
-        write_atomic(output, text)
-    elif not output:
+    if output is None:
         click.echo(text, nl=False)
+    elif not _holds(output, text):
+        write_atomic(output, text)
     if result.changes is not None:
         _report_changes(result.changes, existing or output or "", quiet)
 
 
 def _holds(path: str, text: str) -> bool:
     """Whether ``path`` already holds exactly ``text`` (then it is left alone)."""
+    expected = text.encode("utf-8")
     try:
-        return Path(path).read_text(encoding="utf-8") == text
-    except (OSError, UnicodeDecodeError):
+        return read_bytes(path, len(expected)) == expected
+    except OSError:
         return False
 
 

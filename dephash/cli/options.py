@@ -4,6 +4,7 @@ frozen dataclass (or value), and the checks of single option values."""
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -19,6 +20,21 @@ from dephash.markers import parse_python_version
 from dephash.options import IndexOptions, ResolverOptions, Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Seconds(click.FloatRange):
+    """A time limit in seconds: a finite number from 0.1 to a day."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0.1, max=86400)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 def python_versions(
@@ -164,10 +180,11 @@ network_options = _group(
     ),
     click.option(
         "--timeout",
-        type=click.FloatRange(min=0.1),
+        type=Seconds(),
         default=60.0,
         show_default=True,
-        help="Seconds to wait for a server to answer (connect and each read).",
+        help="Seconds to wait for a server: to connect, to read, and for a whole page "
+        "(or each MiB of a download). pip gets it too.",
     ),
     click.option(
         "--retries",

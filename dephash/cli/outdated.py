@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dephash.cli.options import index_options
+from dephash.cli.options import Seconds, index_options
 from dephash.cli.output import configure_logging, reports_errors, verbosity
 from dephash.errors import ExitCode, InputError
 from dephash.redact import redact
@@ -70,8 +70,8 @@ class OutputFormat(str, Enum):
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
-    help="Seconds to wait for a server to answer (connect and each read) "
+    type=Seconds(),
+    help="Seconds to wait for a server: to connect, to read, and for a whole page "
     "[default: 60; for a virtualenv, pip's setting].",
 )
 @click.option(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
 import threading
 import time
@@ -17,6 +18,18 @@ from dephash.hashing.progress import NoProgress, Progress
 from dephash.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit codes of a run stopped by Ctrl-C (SIGINT) and by SIGTERM, as shells report them.
+INTERRUPTED = 128 + signal.SIGINT
+TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C is, so that the same clean-up runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 class _StderrHandler(logging.Handler):
@@ -109,18 +122,25 @@ def make_progress(stream: TextIO, quiet: bool) -> Progress:
 
 
 def reports_errors(command: F) -> F:
-    """Turn dephash's errors into one line on stderr and the error's exit code."""
+    """Turn dephash's errors into one line on stderr and the error's exit code; Ctrl-C and
+    SIGTERM into a line and 130 or 143, once the clean-up on the way out has run."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        previous = signal.signal(signal.SIGTERM, _terminate)
         try:
             return command(*args, **kwargs)
         except DephashError as exc:
             click.echo(f"dephash: error: {redact(str(exc))}", err=True)
             sys.exit(int(exc.exit_code))
+        except Terminated:
+            click.echo("dephash: terminated; nothing was written", err=True)
+            sys.exit(TERMINATED)
         except KeyboardInterrupt:
             click.echo("dephash: interrupted; nothing was written", err=True)
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 

@@ -15,6 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from dephash.files import read_bytes
 from dephash.hashes import STRONGEST_FIRST, is_digest
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ class DigestCache:
     def _read(path: Path) -> dict[str, str]:
         """The digests of an entry; a missing, unreadable or corrupt entry is empty."""
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            # Bounded, and never blocking: an entry may be a FIFO or a link to /dev/zero.
+            document = json.loads(read_bytes(path, 1 << 16))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:

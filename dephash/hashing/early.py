@@ -211,9 +211,10 @@ class EarlyWork:
                 self._digests[item] = future
             return future
 
-    def close(self) -> None:
-        """Stop downloads in progress, drop queued work, and wait for the workers."""
-        self._page_pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        """Stop downloads in progress, drop queued work, and wait for the workers (unless
+        not ``wait``: a request a server stalls is then left behind)."""
+        self._page_pool.shutdown(wait=wait, cancel_futures=True)
         if self._connection.exception() is None:
             self.hasher.stop()
-        self._digest_pool.shutdown(wait=True, cancel_futures=True)
+        self._digest_pool.shutdown(wait=wait, cancel_futures=True)

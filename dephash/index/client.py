@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import urllib.parse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
 from dephash.distributions import is_archive
 from dephash.errors import IndexUnreachable
-from dephash.http import NetworkSettings, describe_failure
+from dephash.http import NetworkSettings, describe_failure, read_chunks
 from dephash.index.pages import JSON_TYPE, RawPage, parse_html
 from dephash.index.reader import IndexReader
 from dephash.model import DistFile
@@ -33,15 +33,19 @@ def local_path(url: str) -> Path:
     return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
 
 
-def _decoded(response: requests.Response) -> str:
+def _decoded(response: requests.Response, body: bytes) -> str:
     """The body as text: in the charset the response names, else UTF-8 (as pip reads it).
 
     Left to itself, requests decodes a text/html page that names no charset as
     ISO-8859-1, and guesses a JSON page's charset by running detection over it.
     """
-    if "charset=" not in response.headers.get("Content-Type", "").lower():
-        response.encoding = "utf-8"
-    return response.text
+    encoding = "utf-8"
+    if "charset=" in response.headers.get("Content-Type", "").lower():
+        encoding = response.encoding or encoding
+    try:
+        return body.decode(encoding, errors="replace")
+    except LookupError:  # a charset Python does not know: as requests does
+        return body.decode("utf-8", errors="replace")
 
 
 class IndexClient(IndexReader):
@@ -61,6 +65,12 @@ class IndexClient(IndexReader):
 
     def _local_page(self, page_url: str) -> RawPage | None:
         folder = local_path(page_url)
+        if not folder.parent.is_dir():
+            # A missing project is a 404; a missing index is unreachable, as an HTTP one would be.
+            raise IndexUnreachable(
+                f"cannot read index {redact(urllib.parse.urljoin(page_url, '..'))}: "
+                f"no such folder {folder.parent}"
+            )
         page = folder / "index.html"
         log.debug("reading index page %s", page)
         try:
@@ -71,20 +81,21 @@ class IndexClient(IndexReader):
 
     def _remote_page(self, page_url: str) -> RawPage | None:
         log.debug("fetching index page %s", redact(page_url))
-        response = self._get(page_url, headers={"Accept": ACCEPT})
-        if response.status_code == 404:
+        fetched = self._text(page_url, ACCEPT, missing_ok=True)
+        if fetched is None:
             return None
-        self._check(response, page_url)
+        response, text = fetched
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        return RawPage(response.url, content_type, _decoded(response))
+        return RawPage(response.url, content_type, text)
 
     def find_links_files(self, location: str) -> list[DistFile]:
         """The archives a ``--find-links`` location offers (a folder, a page or a file)."""
         if location.startswith(("http://", "https://")):
             log.debug("fetching find-links page %s", redact(location))
-            response = self._get(location, headers={"Accept": "text/html"})
-            self._check(response, location)
-            return parse_html(_decoded(response), response.url)
+            fetched = self._text(location, "text/html")
+            assert fetched is not None  # None is a 404, and only with missing_ok
+            response, text = fetched
+            return parse_html(text, response.url)
         path = local_path(location) if location.startswith("file:") else Path(location)
         if path.is_dir():
             return [
@@ -98,13 +109,26 @@ class IndexClient(IndexReader):
         log.warning("find-links location %s does not exist; skipped", location)
         return []
 
-    def _get(self, url: str, **kwargs: Any) -> requests.Response:
+    def _text(
+        self, url: str, accept: str, missing_ok: bool = False
+    ) -> tuple[requests.Response, str] | None:
+        """The response for ``url`` and its body as text; ``None`` for a 404 if ``missing_ok``.
+
+        The body is read within the timeout (each MiB of it), not just each read.
+        """
         import requests
 
         try:
-            return self.session.get(url, timeout=self.network.timeout, **kwargs)
+            with self.session.get(
+                url, timeout=self.network.timeout, headers={"Accept": accept}, stream=True
+            ) as response:
+                if missing_ok and response.status_code == 404:
+                    return None
+                self._check(response, url)
+                body = b"".join(read_chunks(response, self.network))
         except requests.RequestException as exc:
             raise IndexUnreachable(f"cannot fetch {redact(url)}: {describe_failure(exc)}") from None
+        return response, _decoded(response, body)
 
     @staticmethod
     def _check(response: requests.Response, url: str) -> None:

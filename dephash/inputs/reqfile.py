@@ -49,7 +49,14 @@ _VALUE_OPTIONS = {
     "--config-settings": "ignored",
     "--global-option": "ignored",
 }
-_FLAG_OPTIONS = {"--no-index": "no_index", "--pre": "pre", "--prefer-binary": "ignored"}
+_FLAG_OPTIONS = {
+    "--no-index": "no_index",
+    "--pre": "pre",
+    "--prefer-binary": "ignored",
+    "--require-hashes": "ignored",
+}
+# Deeper than any real project's includes; deeper still would exhaust Python's stack.
+MAX_INCLUDE_DEPTH = 100
 
 
 _HASH_OPTION = re.compile(r"--hash(?:=|\s+)(\S+)")
@@ -151,9 +158,17 @@ def _local_target(value: str, base: Path) -> Path | None:
         return None
     looks_like_path = value.startswith((".", "/", "~")) or os.sep in value or "/" in value
     candidate = base / os.path.expanduser(value)
-    if looks_like_path or candidate.exists():
+    if looks_like_path or _exists(candidate):
         return candidate
     return None
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system cannot even look up (too long) does not."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _check_hashable(value: str, where: str, line: str, base: Path) -> None:
@@ -220,6 +235,8 @@ class _Parser:
         self.lenient = lenient
         self.result = RequirementsFile()
         self.seen: set[Path] = set()
+        # The files being read, outermost first: a file found here again is a loop.
+        self.chain: list[tuple[Path, str]] = []
 
     def parse(
         self, path: Path, *, text: str | None, display: str | None, constraint: bool, where: str
@@ -227,13 +244,32 @@ class _Parser:
         shown = display if display is not None else display_path(path)
         if text is None:
             key = Path(os.path.abspath(path))
+            self._check_include(key, shown, where)
             if key in self.seen:
                 return
             self.seen.add(key)
             text = read_text(path, shown, "requirements file", where)
             base = path.parent
         else:
+            key = Path("-")
             base = Path.cwd()
+        self.chain.append((key, shown))
+        try:
+            self._lines(text.removeprefix("\ufeff"), shown, base, constraint)
+        finally:
+            self.chain.pop()
+
+    def _check_include(self, key: Path, shown: str, where: str) -> None:
+        """A file that includes itself, directly or not, or includes nested too deep."""
+        if any(key == outer for outer, _ in self.chain):
+            loop = " -> ".join([*(name for _, name in self.chain), shown])
+            raise InputError(f"{where}: requirements files include each other in a loop: {loop}")
+        if len(self.chain) > MAX_INCLUDE_DEPTH:
+            raise InputError(
+                f"{where}: requirements files nested more than {MAX_INCLUDE_DEPTH} deep: {shown}"
+            )
+
+    def _lines(self, text: str, shown: str, base: Path, constraint: bool) -> None:
         for lineno, line in logical_lines(text):
             line = _expand_env(line)
             try:

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
@@ -338,7 +337,7 @@ def _environment_input(
             continue
         (constraints if line.constraint else lines).append(_requirement_text(line))
     lines += wanted
-    handle, name = tempfile.mkstemp(prefix=".dephash-env-", suffix=".txt", dir=Path.cwd())
+    handle, name = tempfile.mkstemp(prefix="dephash-env-", suffix=".txt")
     constraint_name = ""
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -346,7 +345,7 @@ def _environment_input(
         args = ["-r", name]
         if constraints:
             constraint_handle, constraint_name = tempfile.mkstemp(
-                prefix=".dephash-env-", suffix=".txt", dir=Path.cwd()
+                prefix="dephash-env-", suffix=".txt"
             )
             with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
                 stream.write("".join(f"{line}\n" for line in constraints))

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,12 @@ _NETWORK_PROBLEMS = (
     "Could not fetch URL",
     "SSLError",
 )
+# pip's first line when it crashes, before its traceback.
+_CRASH = "ERROR: Exception:"
+# The first line of pip's diagnostic errors: "error: incomplete-download".
+_DIAGNOSTIC = re.compile(r"error: [a-z0-9-]+")
+# What pip draws before a diagnostic error's message and context lines.
+_BOX = "\u00d7\u2570\u2500>\u2502 "
 # pip's debug log line for an index page it skipped; a 404 only means "not on this index".
 _FETCH_FAILURE = re.compile(r"Could not fetch URL (?P<url>\S+): (?P<reason>.*?) - skipping")
 
@@ -103,9 +110,13 @@ class PipRunner:
             reader = threading.Thread(target=lambda: errors.append(stderr.read()))
             reader.start()
             lines = []
-            for line in stdout:
-                lines.append(line)
-                on_output(line)
+            try:
+                for line in stdout:
+                    lines.append(line)
+                    on_output(line)
+            except KeyboardInterrupt:
+                _interrupt(process)
+                raise
             reader.join()
             returncode = process.wait()
         return subprocess.CompletedProcess(command, returncode, "".join(lines), "".join(errors))
@@ -223,6 +234,15 @@ class PipRunner:
         return completed.stdout
 
 
+def _interrupt(process: subprocess.Popen[str]) -> None:
+    """Stop pip as Ctrl-C would (it removes its temporary files), then for good."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def index_failures(pip_log: str) -> list[str]:
     """The index pages pip's log says it could not fetch, other than 404s, in order."""
     failures = [
@@ -234,11 +254,30 @@ def index_failures(pip_log: str) -> list[str]:
 
 
 def _last_errors(stderr: str) -> str:
-    """The lines of pip's output that say what went wrong, credentials removed."""
+    """pip's own explanation of what went wrong, in a line, credentials removed."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("ERROR:")]
-    chosen = errors or lines[-2:] or ["(pip printed nothing)"]
-    return redact(" ".join(chosen[-2:]))
+    explanation = _diagnostic(lines)
+    if explanation is None and _CRASH in lines:
+        # pip crashed: the last line of its traceback names the exception.
+        explanation = f"pip crashed with {lines[-1]}"
+    if explanation is None:
+        errors = [line for line in lines if line.startswith("ERROR:")]
+        explanation = " ".join((errors or lines[-2:] or ["(pip printed nothing)"])[-2:])
+    return redact(explanation)
+
+
+def _diagnostic(lines: Sequence[str]) -> str | None:
+    """The message and context of pip's diagnostic error (a line "error: NAME", then the
+    message and its context, drawn with box characters), without the note and hint after."""
+    for number, line in enumerate(lines):
+        if _DIAGNOSTIC.fullmatch(line):
+            parts = []
+            for part in lines[number + 1 :]:
+                if part.startswith(("note:", "hint:")):
+                    break
+                parts.append(part.lstrip(_BOX))
+            return " ".join(part for part in parts if part) or line
+    return None
 
 
 def _classify_failure(stderr: str, stdout: str = "") -> Exception:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import tempfile
-import threading
+import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from dephash.errors import IndexUnreachable, InputError
 from dephash.http import NetworkSettings, make_session
 from tests.support.builder import make_wheel
 from tests.support.jsonindex import JsonIndex
+from tests.support.static import serving
 
 FAST = NetworkSettings(connect_timeout=2, read_timeout=2, retries=0, backoff=0)
 ADVISORY = {
@@ -102,6 +102,16 @@ def test_a_missing_endpoint_is_no_data(
     assert f"/pypi/vuln-pkg/{version}/json" in answer.reason
 
 
+def test_vulnerability_data_that_trickles_in_is_a_timeout_not_a_hang(
+    published: JsonIndex, client: VulnerabilityClient
+) -> None:
+    published.add_faults("/pypi/vuln-pkg/1.0/json", "trickle:0.2")
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match=r"/pypi/vuln-pkg/1.0/json: Timeout: .* too slow"):
+        client.release(published.url, "vuln-pkg", "1.0")
+    assert time.monotonic() - started < 5
+
+
 def test_a_file_index_has_no_json_api(client: VulnerabilityClient) -> None:
     answer = client.release("file:///opt/pypi/simple", "x", "1")
     assert answer.vulnerabilities is None
@@ -118,27 +128,12 @@ def canned() -> Iterator[str]:
         "/odd/pypi/junk/1.0/json": ("application/json", b'{"vulnerabilities": [1, {"id": "X"}]}'),
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            content_type, body = bodies[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(path: str) -> tuple[dict[str, str], bytes]:
+        content_type, body = bodies[path]
+        return {"Content-Type": content_type}, body
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/odd/simple/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(respond) as base:
+        yield f"{base}odd/simple/"
 
 
 def test_entries_that_are_not_objects_are_skipped(canned: str, client: VulnerabilityClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -174,3 +175,24 @@ def test_a_cached_value_not_a_digest_of_its_algorithm_is_ignored_and_rewritten(
     )
     assert (digest.source, digest.hexdigest) == ("download", sha(wheel, "sha512"))
     assert json.loads(entry.read_text())["digests"] == {"sha512": sha(wheel, "sha512")}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "large"])
+def test_entries_that_are_not_small_files_are_ignored_without_blocking_and_replaced(
+    tmp_path: Path, kind: str
+) -> None:
+    cache = DigestCache(tmp_path)
+    cache.put("x.whl", A256, "sha512", "b" * 128)
+    (entry,) = list(tmp_path.rglob("*.json"))
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)  # nothing writes to it: reading it the usual way blocks for ever
+    elif kind == "device":
+        entry.symlink_to("/dev/zero")  # reading it the usual way never ends
+    else:
+        entry.write_text(json.dumps({"format": 1, "digests": {"sha512": "b" * 128}}) + " " * 70000)
+    assert cache.get("x.whl", A256, "sha512") is None
+    cache.put("x.whl", A256, "sha512", "e" * 128)
+    assert entry.is_file()
+    assert not entry.is_symlink()
+    assert cache.get("x.whl", A256, "sha512") == "e" * 128

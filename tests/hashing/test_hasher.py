@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,24 @@ def test_run_parallel_raises_the_first_error_and_cancels_the_rest() -> None:
     assert len(started) <= 2  # the queued work was cancelled
 
 
+def test_run_parallel_waits_for_no_worker_once_interrupted() -> None:
+    # Ctrl-C reaches the main thread; here a worker raises it, which gather re-raises there.
+    release = threading.Event()
+
+    def work(n: int) -> int:
+        if n == 0:
+            release.wait(30)  # a request a server stalls
+            return n
+        threading.Event().wait(0.1)
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_parallel(work, range(2), jobs=2)
+    assert time.monotonic() - started < 5
+    release.set()
+
+
 def test_a_stopped_hasher_abandons_downloads_but_not_published_digests(
     json_index: JsonIndex, wheel: Path
 ) -> None:
@@ -172,3 +191,16 @@ def test_a_stopped_hasher_abandons_downloads_but_not_published_digests(
         stopped.digest(served(json_index, wheel))
     file = served(json_index, wheel, {"sha512": sha(wheel, "sha512")})
     assert stopped.digest(file).source == "index"
+
+
+def test_a_download_that_trickles_in_is_a_timeout_not_a_hang(
+    json_index: JsonIndex, wheel: Path
+) -> None:
+    file = served(json_index, wheel)
+    json_index.add_faults(file.url, "trickle:0.01")  # 100 bytes a second: hours for the wheel
+    started = time.monotonic()
+    with pytest.raises(
+        IndexUnreachable, match=rf"{wheel.name} from .*: Timeout: .* bytes in 1 s: too slow"
+    ):
+        hasher().digest(file)
+    assert time.monotonic() - started < 3  # the timeout (1 s) and one read past it at most

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from dephash.model import DistFile
 from tests.support.builder import make_sdist, make_wheel, sha
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer
+from tests.support.static import always, serving
 
 FAST = NetworkSettings(connect_timeout=2, read_timeout=2, retries=0)
 
@@ -283,3 +285,42 @@ def test_sessions_pool_connections_and_identify_themselves() -> None:
     assert adapter._pool_maxsize == 3  # type: ignore[attr-defined]
     assert adapter.max_retries.status_forcelist == (429, 500, 502, 503, 504)
     assert str(session.headers["User-Agent"]).startswith("dephash/")
+
+
+def test_a_missing_file_index_is_unreachable_not_empty(client: IndexClient, tmp_path: Path) -> None:
+    (tmp_path / "simple").mkdir()
+    assert client.project_files((tmp_path / "simple").as_uri(), "absent") is None
+    with pytest.raises(
+        IndexUnreachable, match=r"cannot read index file:///.*/gone/: no such folder"
+    ):
+        client.project_files((tmp_path / "gone").as_uri(), "absent")
+
+
+def test_a_page_that_trickles_in_is_a_timeout_not_a_hang(
+    client: IndexClient, json_index: JsonIndex, tmp_path: Path
+) -> None:
+    json_index.add_file("slow-page", make_wheel(tmp_path, "slow-page", "1.0"))
+    json_index.add_faults("/simple/slow-page/", "trickle:0.2")  # minutes for the whole page
+    started = time.monotonic()
+    with pytest.raises(IndexUnreachable, match=r"/slow-page/: Timeout: .* bytes in 2 s: too slow"):
+        client.project_files(json_index.url, "slow-page")
+    assert time.monotonic() - started < 5  # the timeout (2 s) and one read past it at most
+    json_index.add_faults("/simple/slow-page/", "trickle:0.001")  # slow, but within the timeout
+    assert client.project_files(json_index.url, "slow-page")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text"),
+    [
+        ("text/html; charset=x-unknown-charset", "caf\u00e9".encode(), "caf\u00e9"),
+        ("text/html; charset=latin-1", "caf\u00e9".encode("latin-1"), "caf\u00e9"),
+        ("text/html", "caf\u00e9".encode(), "caf\u00e9"),
+    ],
+)
+def test_pages_are_decoded_in_their_charset_else_utf8(
+    client: IndexClient, content_type: str, body: bytes, text: str
+) -> None:
+    with serving(always(body, {"Content-Type": content_type})) as base:
+        page = client.fetch_page(base, "x")
+    assert page is not None
+    assert page.text == text

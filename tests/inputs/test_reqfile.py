@@ -238,3 +238,54 @@ def test_lenient_parsing_keeps_unhashable_lines_with_their_problem(tmp_path: Pat
     assert "VCS" in vcs.problem
     assert (vcs.lineno, vcs.text) == (2, "git+https://h/r.git#egg=r")
     assert six.problem is None
+
+
+def test_a_byte_order_mark_and_require_hashes_are_accepted_as_pip_accepts_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.txt"
+    path.write_bytes("\ufeff--require-hashes\nsix\n".encode())
+    assert [line.name for line in parse_requirements(path).requirements] == ["six"]
+    parsed = parse_requirements("-", text="\ufeffidna\n", display="-")
+    assert [line.name for line in parsed.requirements] == ["idna"]
+
+
+def test_includes_in_a_loop_are_bad_input(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "six\n-r b.txt\n")
+    write(tmp_path / "b.txt", "-r a.txt\n")
+    with pytest.raises(
+        InputError, match=r"^b.txt:1: requirements files include each other in a loop: "
+    ) as caught:
+        parse_requirements(tmp_path / "a.txt", display="a.txt")
+    assert str(caught.value).endswith("a.txt -> b.txt -> a.txt")
+    write(tmp_path / "self.txt", "-r self.txt\n")
+    with pytest.raises(InputError, match=r"loop: self.txt -> self.txt$"):
+        parse_requirements(tmp_path / "self.txt", display="self.txt")
+
+
+def test_a_file_included_twice_but_not_in_a_loop_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path / "top.txt", "-r a.txt\n-r b.txt\n")
+    write(tmp_path / "a.txt", "-r common.txt\n")
+    write(tmp_path / "b.txt", "-r common.txt\n")
+    write(tmp_path / "common.txt", "six\n")
+    assert [line.name for line in parse_requirements(tmp_path / "top.txt").requirements] == ["six"]
+
+
+def test_includes_nested_too_deep_are_bad_input_not_a_crash(tmp_path: Path) -> None:
+    depth = 1200
+    for number in range(depth):
+        write(tmp_path / f"r{number}.txt", f"-r r{number + 1}.txt\n")
+    write(tmp_path / f"r{depth}.txt", "six\n")
+    with pytest.raises(InputError, match=r"r100.txt:1: requirements files nested more than 100"):
+        parse_requirements(tmp_path / "r0.txt", display="r0.txt")
+    # As deep as allowed is read.
+    write(tmp_path / "r100.txt", "six\n")
+    parsed = parse_requirements(tmp_path / "r0.txt", display="r0.txt")
+    assert [line.name for line in parsed.requirements] == ["six"]
+
+
+def test_a_token_too_long_for_a_file_name_is_not_a_valid_requirement(tmp_path: Path) -> None:
+    token = "a" * 150 + "!" + "b" * 150
+    path = write(tmp_path / "r.txt", f"{token}\n")
+    with pytest.raises(InputError, match=f"r.txt:1: not a valid requirement: '{token}'"):
+        parse_requirements(path, display="r.txt")

@@ -470,7 +470,7 @@ def test_help_documents_the_command() -> None:
     result = run("--help")
     assert result.exit_code == 0
     for text in (
-        "Usage: main outdated [OPTIONS] PATH",
+        "Usage: dephash outdated [OPTIONS] PATH",
         "--allowlist FILE",
         "--ignore NAME",
         "--format [table|json]",

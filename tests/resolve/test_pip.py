@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,8 @@ from dephash.model import ProjectMetadata
 from dephash.resolve.pip import PipRunner, _classify_failure, parse_report
 from dephash.resolve.settings import PYPI_SIMPLE, index_settings
 from tests.support.builder import make_wheel
+from tests.support.jsonindex import JsonIndex
+from tests.support.static import always, serving
 
 
 @pytest.fixture(scope="module")
@@ -270,3 +275,82 @@ def test_the_metadata_pip_reports_for_a_project(tmp_path: Path) -> None:
     )
     metadata = PipRunner(python=fake_pip_writing(tmp_path, report)).project_metadata("/abs/p")
     assert metadata == ProjectMetadata("p", ("a",), ("x",), ">=3.10")
+
+
+@pytest.fixture
+def crashing_index() -> Iterator[str]:
+    """A real server whose pages are PEP 691 JSON with ``files`` a string: pip crashes."""
+    page = {"meta": {"api-version": "1.1"}, "name": "x", "files": "no"}
+    headers = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+    with serving(always(json.dumps(page).encode(), headers)) as base:
+        yield f"{base}simple/"
+
+
+def test_a_pip_crash_is_quoted_by_its_exception_not_its_first_line(crashing_index: str) -> None:
+    with pytest.raises(PipError) as caught:
+        PipRunner().resolve(["--index-url", crashing_index, "pip-crash-pkg"])
+    message = str(caught.value)
+    assert message.startswith("pip failed: pip crashed with AttributeError: ")
+    assert "'str' object has no attribute 'get'" in message
+    assert "ERROR: Exception" not in message
+
+
+def test_a_diagnostic_error_is_quoted_without_its_note_and_hint(
+    json_index: JsonIndex, tmp_path: Path
+) -> None:
+    wheel = make_wheel(tmp_path, "pip-truncated", "1.0")
+    url = json_index.add_file("pip-truncated", wheel)
+    json_index.add_faults(url, *["truncate"] * 10)
+    with pytest.raises(PipError) as caught:
+        PipRunner().resolve(["--index-url", json_index.url, "--retries", "0", "pip-truncated"])
+    message = str(caught.value)
+    assert message.startswith("pip failed: Download failed ")
+    assert "because not enough bytes were received" in message
+    assert f"URL: {url}" in message
+    assert "note:" not in message
+    assert "network connectivity" not in message
+
+
+@pytest.mark.parametrize(
+    ("stderr", "message"),
+    [
+        (
+            "error: subprocess-exited-with-error\n\n"
+            "\u00d7 Building wheel did not run successfully.\n"
+            "\u2502 exit code: 1\n"
+            "\u2570\u2500> See above for output.\n\n"
+            "note: This error originates from a subprocess.\n",
+            "pip failed: Building wheel did not run successfully. exit code: 1 See above",
+        ),
+        ("error: some-error\n\nnote: only a note\n", "pip failed: error: some-error"),
+    ],
+)
+def test_diagnostic_errors_are_quoted(stderr: str, message: str) -> None:
+    assert str(_classify_failure(stderr)).startswith(message)
+
+
+def test_a_diagnostic_error_with_nothing_after_it_is_quoted_whole() -> None:
+    stderr = "error: resolution-too-deep\n\n\u00d7 Dependency resolution exceeded maximum depth\n"
+    assert str(_classify_failure(stderr)) == (
+        "pip failed: Dependency resolution exceeded maximum depth"
+    )
+
+
+@pytest.mark.parametrize(
+    ("trap", "longest"),
+    [("exit 1", 1.5), ("", 5)],  # pip that stops on Ctrl-C; one that ignores it, then killed
+)
+def test_an_interrupted_resolution_stops_pip(tmp_path: Path, trap: str, longest: float) -> None:
+    fake = tmp_path / "python"
+    fake.write_text(
+        f"#!/bin/sh\ntrap '{trap}' INT\necho 'Collecting x'\nwhile :; do sleep 0.1; done\n"
+    )
+    fake.chmod(0o755)
+
+    def interrupt(line: str) -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        PipRunner(python=str(fake), on_output=interrupt).resolve(["-r", "in.txt"])
+    assert time.monotonic() - started < longest

@@ -67,7 +67,8 @@ __all__ = ["FAULTS", "JSON_TYPE", "JsonIndex", "normalize"]
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_TYPE = "application/vnd.pypi.simple.v1+html"
 API_VERSION = "1.1"
-#: Fault names accepted by :meth:`JsonIndex.add_faults` (plus ``stall:SECONDS``).
+#: Fault names accepted by :meth:`JsonIndex.add_faults` (plus ``stall:SECONDS`` and
+#: ``trickle:SECONDS``).
 FAULTS = frozenset({"500", "503", "429", "reset", "truncate", "corrupt"})
 
 _HOST = "127.0.0.1"
@@ -243,7 +244,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "truncate":
             body = body[: len(body) // 2]
+        if fault is not None and fault.startswith("trickle:"):
+            self._trickle(body, float(fault.split(":", 1)[1]))
+            return
         self.wfile.write(body)
+
+    def _trickle(self, body: bytes, interval: float) -> None:
+        """Send ``body`` a byte every ``interval`` seconds (until :meth:`JsonIndex.stop`)."""
+        for offset in range(len(body)):
+            self.wfile.write(body[offset : offset + 1])
+            self.wfile.flush()
+            if self.index._stopping.wait(interval):
+                self.close_connection = True
+                return
 
     def _reset(self) -> None:
         """Close the connection with a RST instead of an answer."""
@@ -431,14 +444,15 @@ class JsonIndex:
         ``"500"``, ``"503"``, ``"429"``: answer that status (no Retry-After).
         ``"reset"``: close the socket with a RST, no answer.
         ``"stall:SECONDS"``: wait that long (or until :meth:`stop`), then
-        answer normally.  ``"truncate"``: full ``Content-Length``, half the
+        answer normally.  ``"trickle:SECONDS"``: headers at once, then the
+        body a byte every SECONDS.  ``"truncate"``: full ``Content-Length``, half the
         body, then close.  ``"corrupt"``: every body byte inverted (same
         length).  Once the queue is empty, requests are served normally.
         """
         for fault in faults:
             if fault in FAULTS:
                 continue
-            if fault.startswith("stall:"):
+            if fault.startswith(("stall:", "trickle:")):
                 try:
                     float(fault.split(":", 1)[1])
                 except ValueError:
