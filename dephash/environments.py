@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from dephash.errors import InputError
 from dephash.markers import applies, parse_python_version
 from dephash.model import OS, Environment, Machine, MarkerEnvironment
@@ -66,6 +68,31 @@ def from_platform(value: str, pythons: Iterable[tuple[int, int]]) -> tuple[Envir
             "for x86_64 or arm64 (manylinux_2_17_x86_64, macosx_11_0_arm64, win_amd64, ...)"
         )
     return tuple(sorted(Environment(p, *place, tag) for p in set(pythons)))
+
+
+def python_versions(value: str) -> list[str]:
+    """``--python-version VALUE``: ``X.Y``, or a range such as ``>=3.10`` (every CPython minor
+    version dephash knows of that it admits), as ``X.Y`` values."""
+    text = value.strip()
+    if text[:1].isdigit():
+        return [".".join(map(str, parse_python_version(text)))]
+    try:
+        admits = SpecifierSet(text)
+    except InvalidSpecifier:
+        admits = None
+    found = [
+        f"{major}.{minor}"
+        for major, minor in KNOWN_PYTHONS
+        if admits and f"{major}.{minor}" in admits
+    ]
+    if not found:
+        first, last = KNOWN_PYTHONS[0], KNOWN_PYTHONS[-1]
+        raise InputError(
+            f"--python-version {value!r}: expected MAJOR.MINOR, like 3.12, or a range of the "
+            f"CPython versions dephash knows ({first[0]}.{first[1]} to {last[0]}.{last[1]}), "
+            "like '>=3.10'"
+        )
+    return found
 
 
 def targets(python_versions: Sequence[str], platforms: Sequence[str]) -> tuple[Environment, ...]:

@@ -16,6 +16,7 @@ from dephash.environments import (
     marker_values,
     overlap,
     platform_tags,
+    python_versions,
 )
 from dephash.errors import InputError
 from dephash.markers import applies
@@ -196,3 +197,24 @@ def test_a_machine_an_os_has_alone_needs_no_clause() -> None:
     ]
     windows = {env for env in world if env.os is OS.WINDOWS}
     assert marker_for(windows, world) == 'sys_platform == "win32"'
+
+
+@pytest.mark.parametrize(
+    ("value", "versions"),
+    [
+        ("3.11", ["3.11"]),
+        (" 3.9 ", ["3.9"]),
+        (">=3.13", ["3.13", "3.14", "3.15"]),
+        ("<3.10", ["3.8", "3.9"]),
+        ("==3.12.*", ["3.12"]),
+        (">=3.10,<3.12", ["3.10", "3.11"]),
+    ],
+)
+def test_python_versions_are_one_or_a_range(value: str, versions: list[str]) -> None:
+    assert python_versions(value) == versions
+
+
+@pytest.mark.parametrize("value", [">=4", "three", "3", "~=", "<3.8"])
+def test_python_versions_dephash_cannot_name_are_refused(value: str) -> None:
+    with pytest.raises(InputError, match=r"MAJOR\.MINOR"):
+        python_versions(value)

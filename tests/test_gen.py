@@ -509,3 +509,17 @@ def test_the_input_s_markers_carry_into_the_file(world: World, workdir: Path) ->
     assert result.exit_code == 0, result.output
     assert 'gen-extra-dep==3.0 ; sys_platform != "win32" \\\n' in result.stdout
     assert "gen-dep==2.0 \\\n" in result.stdout
+
+
+def test_a_range_of_pythons_names_each_version_it_admits(world: World, workdir: Path) -> None:
+    (workdir / "in.txt").write_text("gen-dep\n")
+    result = run(
+        "gen", "-i", world.index, "--python-version", ">=3.14", "--platform", "linux", "in.txt"
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "# It covers CPython 3.14 and 3.15 on Linux, each on x86_64 and arm64.\n" in result.stdout
+    )
+    assert (
+        "dephash gen --python-version 3.14 --python-version 3.15 --platform linux" in result.stdout
+    )

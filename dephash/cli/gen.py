@@ -69,11 +69,11 @@ Exit codes:
 @click.option(
     "--python-version",
     "python_versions",
-    metavar="X.Y",
+    metavar="X.Y|RANGE",
     multiple=True,
     callback=python_versions,
-    help="Resolve for this CPython version and hash only its files (repeatable) "
-    "[default: the resolving interpreter's].",
+    help="Resolve for this CPython version, or every version a range such as '>=3.10' "
+    "admits, and hash only their files (repeatable) [default: the resolving interpreter's].",
 )
 @click.option(
     "--platform",

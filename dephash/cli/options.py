@@ -13,10 +13,10 @@ from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.environments import from_platform
+from dephash.environments import python_versions as expand_python_versions
 from dephash.errors import InputError
 from dephash.hashing.cache import default_cache_dir
 from dephash.http import NetworkSettings
-from dephash.markers import parse_python_version
 from dephash.options import IndexOptions, ResolverOptions, Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,11 +40,13 @@ class Seconds(click.FloatRange):
 def python_versions(
     context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """--python-version values, each checked and written MAJOR.MINOR."""
+    """--python-version values, each checked and written MAJOR.MINOR (a range: every version
+    it admits), each once, in order."""
     try:
-        return tuple(".".join(map(str, parse_python_version(value))) for value in values)
+        found = [version for value in values for version in expand_python_versions(value)]
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
+    return tuple(dict.fromkeys(found))
 
 
 def platforms(
