@@ -232,7 +232,6 @@ def generate(
                 release_files,
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
-                host_keep=keep,
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)

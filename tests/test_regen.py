@@ -186,3 +186,22 @@ def test_an_unreadable_existing_file_named_by_existing_is_ignored_with_upgrade(
     assert "old.txt:1: not a valid requirement" in result.stderr
     assert result.stderr.endswith(": its pins are ignored (-U)\n")
     assert "regen-other==1.0" in result.stdout
+
+
+def test_a_pin_one_platform_needs_is_kept_under_its_marker(
+    pypiserver: PyPIServer, publish: Publish, workdir: Path
+) -> None:
+    publish("regen-winlib", "1.0")
+    publish("regen-portable", "1.0", requires=["regen-winlib ; sys_platform == 'win32'"])
+    index = pypiserver.url
+    (workdir / "in.txt").write_text("regen-portable\n")
+    first = run("gen", "-i", index, "-o", "prod.txt", "in.txt")
+    assert first.exit_code == 0, first.output
+    original = (workdir / "prod.txt").read_text()
+    assert 'regen-winlib==1.0 ; sys_platform == "win32" \\\n' in original
+
+    publish("regen-winlib", "2.0")
+    kept = run("gen", "-i", index, "-o", "prod.txt", "in.txt")
+    assert kept.exit_code == 0, kept.output
+    assert (workdir / "prod.txt").read_text() == original
+    assert "no changes: every pin and every hash is as before" in kept.stderr

@@ -200,20 +200,21 @@ def place(
     keep_for: Callable[[Environment], Mapping[str, str]],
     only_binary: Sequence[str] = (),
     jobs: int = 2,
-    host_keep: Mapping[str, str] | None = None,
 ) -> tuple[Placement, ...]:
     """The packages each environment installs: the host's where they serve, else pip's answer
     for that environment. Raises InputError naming the environment pip cannot resolve for.
 
     What the environments lack is first asked of pip on the host, all at once (most of it
-    is pure Python: ``colorama`` for Windows, a backport for an older Python); pip runs for
-    an environment of its own only where that does not serve it.
+    is pure Python: ``colorama`` for Windows, a backport for an older Python), holding the
+    pins ``keep_for`` keeps in any environment; pip runs for an environment of its own only
+    where that does not serve it.
     """
     hosted = {package.name: package for package in host.packages}
     walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
     lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
     if lacking:
-        hosted = _widened(host, roots, resolver, request, lacking, host_keep or {})
+        kept = {name: version for env in environments for name, version in keep_for(env).items()}
+        hosted = _widened(host, roots, resolver, request, lacking, kept)
         walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
     pending = [env for env in environments if walks[env].gaps]
     placements = {

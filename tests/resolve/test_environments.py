@@ -146,7 +146,7 @@ def test_what_environments_lack_is_asked_of_the_host_first(workdir: Path) -> Non
     resolver = Reading([widened])
     host = Resolution(tuple(HOST.values()))
     placements = place(
-        host, ROOTS, [LINUX, WINDOWS], resolver, REQUEST, pure, lambda env: {}, host_keep={"x": "1"}
+        host, ROOTS, [LINUX, WINDOWS], resolver, REQUEST, pure, lambda env: {"x": "1"}
     )
     assert [set(placement.packages) for placement in placements] == [
         {"app", "lib", "click", "posix-only", "direct"},
