@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import platform
 import re
 import shlex
 import sys
@@ -17,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 from dephash.diff import Changes, compare
 from dephash.environments import describe, files_for, marker_values, targets
@@ -34,7 +32,7 @@ from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
 from dephash.inputs.reqfile import RequirementLine
-from dephash.markers import applies, python_environment
+from dephash.markers import applies, python_environment, running_python
 from dephash.model import (
     Environment,
     IndexSettings,
@@ -285,11 +283,6 @@ def generate(
     for name in released:
         log.info("released %s=%s: it conflicts with the input", name, keep[name])
     return GenResult(lock, resolution, changes, tuple(released))
-
-
-def running_python() -> Version:
-    """The version of the Python dephash runs on."""
-    return Version(platform.python_version())
 
 
 def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:

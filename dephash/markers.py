@@ -8,6 +8,7 @@ annotated rather than silently dropped.
 
 from __future__ import annotations
 
+import platform
 import re
 from collections.abc import Iterable, Mapping
 
@@ -77,3 +78,8 @@ def python_allows(requires_python: str | None, python: Version) -> bool:
     except InvalidSpecifier:
         return True
     return specifier.contains(python, prereleases=True)
+
+
+def running_python() -> Version:
+    """The version of the Python dephash runs on."""
+    return Version(platform.python_version())

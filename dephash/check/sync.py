@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import platform
 from collections.abc import Mapping, Sequence
 
 from packaging.specifiers import SpecifierSet
@@ -17,7 +16,7 @@ from dephash.hashing.collect import strip_fragment
 from dephash.http import NetworkSettings
 from dephash.inputs import InputSource
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
-from dephash.markers import applies, python_environment
+from dephash.markers import applies, python_environment, running_python
 from dephash.model import MarkerEnvironment
 from dephash.options import pip_arguments
 from dephash.redact import redact
@@ -65,7 +64,7 @@ def in_sync(
     held: dict[str, str] = {}
     pins: dict[str, tuple[str, RequirementLine]] = {}
     # A portable file pins a name once per set of environments: the line for this one counts.
-    here = python_environment(Version(platform.python_version()))
+    here = python_environment(running_python())
     for line in pinned.requirements:
         if line.constraint or line.problem or not line.name or line.name in pins:
             continue

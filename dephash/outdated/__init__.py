@@ -10,7 +10,6 @@ out here (:mod:`dephash.outdated.pinned`).
 from __future__ import annotations
 
 import os
-import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from packaging.version import Version
 
 from dephash.errors import InputError
 from dephash.files import display_path
-from dephash.markers import parse_python_version
+from dephash.markers import parse_python_version, running_python
 from dephash.outdated.model import OutdatedOptions, OutdatedReport
 from dephash.resolve.pip import PipRunner
 
@@ -63,7 +62,7 @@ def find_subject(path: str) -> Subject:
 def requested_python(text: str | None) -> Version:
     """The Python version Requires-Python and markers are evaluated for."""
     if text is None:
-        return Version(platform.python_version())
+        return running_python()
     parts = parse_python_version(text, micro=True)
     # pip pads a short version with zeros: 3.12 means 3.12.0.
     return Version(".".join(map(str, [*parts, 0][:3])))
