@@ -203,6 +203,7 @@ class Lock:
     packages: tuple[LockedPackage, ...]
     algorithm: str
     provenance: Provenance
-    environment: MarkerEnvironment = field(default_factory=MarkerEnvironment)
+    # The marker values pip resolved with (the host's, or --python's interpreter's).
+    resolved_with: MarkerEnvironment = field(default_factory=MarkerEnvironment)
     # Where it installs; empty: where it was resolved only.
     environments: tuple[Environment, ...] = ()

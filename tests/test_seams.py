@@ -104,7 +104,7 @@ def test_the_lock_keeps_every_file_with_its_index_data(inputs: Path) -> None:
         command=f"dephash gen --algorithm sha256 --index-url {INDEX} in.txt",
         covers="CPython 3.11 on Linux, macOS and Windows, each on x86_64 and arm64",
     )
-    assert result.lock.environment == LINUX
+    assert result.lock.resolved_with == LINUX
     # The network's bounds reach pip too.
     bounds = ("--timeout", "60", "--retries", "5")
     assert resolver.requests == [ResolveRequest(("-r", "in.txt"), ("--index-url", INDEX, *bounds))]

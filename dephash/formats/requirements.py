@@ -35,7 +35,7 @@ def render_package(package: LockedPackage, algorithm: str, annotate: bool = True
 def header(lock: Lock) -> list[str]:
     """The header lines: tool, input, algorithm, and the command that reproduces the file."""
     provenance, algorithm = lock.provenance, lock.algorithm
-    python = lock.environment.python_version
+    python = lock.resolved_with.python_version
     python = f" with Python {python}" if python else ""
     files = (
         f"the files for {provenance.files_for}."
