@@ -25,7 +25,11 @@ NAME = "integrity"
 CLAIM = "every hash matches a file the index serves, and every file has a hash"
 
 
-def integrity(
+# Each served file's digest in each algorithm a pinned line uses.
+Digests = Mapping[tuple[DistFile, str], str]
+
+
+def file_digests(
     lines: Sequence[RequirementLine],
     listings: Mapping[tuple[str, str], Listing],
     base: Path,
@@ -33,12 +37,10 @@ def integrity(
     network: NetworkSettings,
     jobs: int,
     cache: DigestCache | None = None,
-) -> list[Finding]:
-    """Every hash must be the digest of a file served for its release; every file needs one.
-
-    Digests the index publishes are compared directly; others are computed from
-    a download verified against what the index does publish.
-    """
+) -> Digests:
+    """The digest of every file served for each line's release, in each algorithm its
+    hashes use: the index's where it publishes one, else computed from a download verified
+    against what it does publish."""
     work: set[tuple[DistFile, str]] = set()
     for line in lines:
         algorithms = {algorithm for algorithm, _ in well_formed_hashes(line)}
@@ -52,7 +54,35 @@ def integrity(
         algorithm: Hasher(algorithm, session, network, cache=cache) for algorithm in ALGORITHMS
     }
     results = run_parallel(lambda pair: hashers[pair[1]].digest(pair[0]).hexdigest, ordered, jobs)
-    digests = dict(zip(ordered, results, strict=True))
+    return dict(zip(ordered, results, strict=True))
+
+
+def covered(
+    line: RequirementLine,
+    listings: Mapping[tuple[str, str], Listing],
+    base: Path,
+    digests: Digests,
+) -> list[DistFile]:
+    """The files served for ``line``'s release that one of its hashes matches: those pip's
+    hash-checking mode may install."""
+    wanted = well_formed_hashes(line)
+    return [
+        item
+        for item in line_files(line, listings, base)
+        if any(digests[(item, algorithm)] == digest for algorithm, digest in wanted)
+    ]
+
+
+def integrity(
+    lines: Sequence[RequirementLine],
+    listings: Mapping[tuple[str, str], Listing],
+    base: Path,
+    digests: Digests,
+) -> list[Finding]:
+    """Every hash must be the digest of a file served for its release; every file needs one.
+
+    ``digests`` are :func:`file_digests`' for these lines.
+    """
     findings: list[Finding] = []
     for line in lines:
         files = line_files(line, listings, base)

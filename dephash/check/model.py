@@ -27,6 +27,8 @@ class FindingKind(str, Enum):
     HASH_MISMATCH = "hash-mismatch"
     UNCOVERED_FILE = "uncovered-file"
     YANKED = "yanked"
+    CONFUSION = "confusion"
+    UPLOADED_LATE = "uploaded-late"
     UNSATISFIED = "unsatisfied"
     CHANGED = "changed"
     MISSING = "missing"
@@ -97,8 +99,9 @@ class CheckResult:
     """What ``dephash check`` found.
 
     ``checked`` names the checks that ran; ``unavailable`` says, per release,
-    where vulnerability data could not be had (the run must then fail: no
-    claim is made about those releases).
+    where vulnerability data could not be had, and ``no_upload_time`` where the
+    cooldown's upload times could not (the run must then fail: no claim is made
+    about those releases). ``cutoff`` is the cooldown's, as recorded.
     """
 
     file: str
@@ -111,6 +114,8 @@ class CheckResult:
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
+    no_upload_time: tuple[str, ...] = ()
+    cutoff: str | None = None
 
     @property
     def errors(self) -> int:

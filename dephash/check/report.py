@@ -6,13 +6,23 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from dephash.check import completeness, integrity, sync, vulnerabilities, yanked
+from dephash.check import (
+    completeness,
+    confusion,
+    cooldown,
+    integrity,
+    sync,
+    vulnerabilities,
+    yanked,
+)
 from dephash.check.model import CheckResult, Drift, Finding
 from dephash.errors import ExitCode
 from dephash.redact import redact
 
 # What a clean run may claim, per check that ran (sync names the input it is in sync with).
-_CLEAN = {step.NAME: step.CLAIM for step in (completeness, integrity, yanked, vulnerabilities)}
+_CLEAN = {
+    step.NAME: step.CLAIM for step in (completeness, integrity, yanked, confusion, vulnerabilities)
+}
 _SKIPPED_OFFLINE = "offline: integrity and yanked releases not checked"
 
 
@@ -56,6 +66,9 @@ def check_text(result: CheckResult) -> str:
     if result.unavailable:
         lines += ["", "No vulnerability data could be had for:"]
         lines += [f"  {entry}" for entry in result.unavailable]
+    if result.no_upload_time:
+        lines += ["", "No upload times could be had for (the cooldown is not checked):"]
+        lines += [f"  {entry}" for entry in result.no_upload_time]
     if lines:
         lines.append("")
     lines.append(summary(result))
@@ -67,18 +80,25 @@ def summary(result: CheckResult) -> str:
     counted = f"{_plural(result.requirements, 'requirement')}, {_plural(result.hashes, 'hash')}" + (
         f", {_plural(result.files, 'file')} served" if integrity.NAME in result.checked else ""
     )
-    if result.findings or result.unavailable:
+    if result.findings or result.unavailable or result.no_upload_time:
         verdict = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         if result.unavailable:
             verdict += (
                 ", vulnerability data unavailable for "
                 f"{_plural(len(result.unavailable), 'pinned release')}"
             )
+        if result.no_upload_time:
+            verdict += (
+                ", upload times unavailable for "
+                f"{_plural(len(result.no_upload_time), 'pinned release')}"
+            )
         return f"{result.file}: {verdict} ({counted}; checked: {', '.join(result.checked)})"
     claims = []
     for name in result.checked:
         if name == sync.NAME:
             claims.append(f"in sync with {result.input}")
+        elif name == cooldown.NAME:
+            claims.append(cooldown.CLAIM.format(cutoff=result.cutoff))
         else:
             claims.append(_CLEAN[name])
     if vulnerabilities.NAME in result.checked and result.allowed:
@@ -103,6 +123,8 @@ def check_json(result: CheckResult, exit_code: ExitCode) -> str:
         "drift": [asdict(entry) for entry in result.drift],
         "vulnerability_data_unavailable": list(result.unavailable),
         "allowlisted": list(result.allowed),
+        "uploaded_prior_to": result.cutoff,
+        "upload_time_unavailable": list(result.no_upload_time),
         "exit_code": int(exit_code),
     }
     return redact(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

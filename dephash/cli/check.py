@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ import click
 
 from dephash.cli.options import (
     cache_options,
+    index_for_option,
     index_options,
     network_options,
     resolver_options,
@@ -27,9 +29,10 @@ CHECK_EXIT_CODES = """\b
 Exit codes:
   0  the file can be trusted (warnings alone do not fail, unless --strict)
   1  findings: each names the package, the version and what to do
+     (dependency confusion and files uploaded after the cutoff too)
   2  bad input: unreadable file, malformed line (quoted), bad allowlist
   3  environment: pip missing, index unreachable, vulnerability data
-     unavailable (nothing is claimed without data)
+     or upload times unavailable (nothing is claimed without data)
 """
 
 
@@ -42,7 +45,7 @@ class ReportFormat(str, Enum):
 
 def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     """Environment failures beat findings, which beat warnings (that fail only if strict)."""
-    if result.unavailable:
+    if result.unavailable or result.no_upload_time:
         return ExitCode.ENVIRONMENT
     if result.errors or (strict and result.warnings):
         return ExitCode.FINDINGS
@@ -92,6 +95,14 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     only_binary="With --input: pip's --only-binary.",
     no_binary="With --input: pip's --no-binary.",
     python="With --input: resolve for this interpreter (pip's --python).",
+    uploaded_prior_to="A release cooldown: fail where a hashed file was uploaded on or after "
+    "this time (an ISO 8601 date or time, UTC unless it gives an offset, or P<n>D: n days "
+    "before today, UTC); exit 3 where the index publishes no upload times. With --input, "
+    "pip resolves with it too [env: DEPHASH_UPLOADED_PRIOR_TO].",
+)
+@index_for_option(
+    "Take NAME from this index (or find-links location) alone, as gen did (repeatable; "
+    "the file's '# from' lines say so too): it is not judged for dependency confusion.",
 )
 @network_options
 @cache_options
@@ -108,6 +119,7 @@ def check_command(
     report_format: str,
     index: IndexOptions,
     resolver: ResolverOptions,
+    index_for: tuple[tuple[str, str], ...],
     network: NetworkSettings,
     cache_dir: str | None,
     verbose: int,
@@ -118,9 +130,11 @@ def check_command(
     Checks that 'pip install --require-hashes' accepts it (every line pinned
     with '==' and hashed, no editable/VCS line, no duplicate), that every hash
     is the digest of a file the index serves for that version (files without a
-    hash are warnings), that no pin is on a yanked release; with --input, that
-    it is in sync with its input; with --vulns, that no pinned release has a
-    known vulnerability.
+    hash are warnings), that no pin is on a yanked release; with more than one
+    index, that no pinned name is served differently by two of them
+    (dependency confusion); with --uploaded-prior-to, that no hashed file was
+    uploaded after the cutoff; with --input, that it is in sync with its
+    input; with --vulns, that no pinned release has a known vulnerability.
     """
     configure_logging(verbose, quiet)
     from dephash.check import check
@@ -133,7 +147,7 @@ def check_command(
         vulns=vulns,
         allowlist=allowlist,
         offline=offline,
-        index=index,
+        index=dataclasses.replace(index, index_for=index_for),
         resolver=resolver,
         selection=selection,
         jobs=network.pool_size,
@@ -151,6 +165,14 @@ def check_command(
             f"dephash: error: vulnerability data is unavailable for {count} pinned "
             f"release{'' if count == 1 else 's'} (listed in the report); "
             "nothing is claimed about them",
+            err=True,
+        )
+    if result.no_upload_time:
+        count = len(result.no_upload_time)
+        click.echo(
+            f"dephash: error: upload times are unavailable for {count} pinned "
+            f"release{'' if count == 1 else 's'} (listed in the report); "
+            "the cooldown is not claimed for them",
             err=True,
         )
     sys.exit(int(code))

@@ -100,6 +100,8 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
         "drift": [],
         "vulnerability_data_unavailable": [],
         "allowlisted": [],
+        "uploaded_prior_to": None,
+        "upload_time_unavailable": [],
         "exit_code": 0,
     }
 
