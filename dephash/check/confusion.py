@@ -56,7 +56,7 @@ def confusions(
                     name,
                     version,
                     FindingKind.CONFUSION,
-                    f"{found.describe()}: pip may install either; say where it comes from "
+                    f"{found.differs()}: pip may install either; say where it comes from "
                     f"(gen --index-for {name}=URL), or stop using the index that should not "
                     "serve it",
                     location=location_of(line),

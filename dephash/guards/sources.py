@@ -47,12 +47,13 @@ class Confusion:
     first: Source
     second: Source
 
+    def differs(self) -> str:
+        """Where it differs, and what each serves."""
+        return f"served differently by {_shown(self.first)} and {_shown(self.second)}"
+
     def describe(self) -> str:
-        """What differs, as one line."""
-        return (
-            f"{self.name}=={self.version} is served differently by "
-            f"{_shown(self.first)} and {_shown(self.second)}"
-        )
+        """The release, where it differs, and what each serves."""
+        return f"{self.name}=={self.version} is {self.differs()}"
 
 
 def _shown(source: Source) -> str:
