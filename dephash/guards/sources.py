@@ -96,11 +96,9 @@ def _release(files: Sequence[DistFile], name: str, version: str) -> tuple[DistFi
     return tuple(distinct_files(files_for_version(files, name, version)))
 
 
-def same_file(first: DistFile, second: DistFile, digest: Callable[[DistFile], str]) -> bool:
-    """The same file: one name, and the digests both publish agree (``digest`` computes one
-    where they publish none in common)."""
-    if first.filename != second.filename:
-        return False
+def _same_content(first: DistFile, second: DistFile, digest: Callable[[DistFile], str]) -> bool:
+    """Two files of one name hold the same bytes: the digests both publish agree (``digest``
+    computes one where they publish none in common: a find-links folder publishes none)."""
     theirs = dict(second.hashes)
     shared = [(algorithm, value) for algorithm, value in first.hashes if algorithm in theirs]
     if shared:
@@ -113,7 +111,7 @@ def _same_release(first: Source, second: Source, digest: Callable[[DistFile], st
     if sorted(item.filename for item in ours) != sorted(item.filename for item in theirs):
         return False
     by_name = {item.filename: item for item in theirs}
-    return all(same_file(item, by_name[item.filename], digest) for item in ours)
+    return all(_same_content(item, by_name[item.filename], digest) for item in ours)
 
 
 def confusion(

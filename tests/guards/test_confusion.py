@@ -182,3 +182,44 @@ def test_check_names_an_assigned_index_no_longer_in_use(
     assert run("check", *indexes, "plain.txt").exit_code == ExitCode.FINDINGS
     result = run("check", *indexes, "--index-for", f"conf-moved={other_index.url}", "plain.txt")
     assert result.exit_code == 0, result.output
+
+
+def test_a_find_links_folder_holding_the_index_s_files_is_a_mirror(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    served = publish(json_index, workdir / "dist", "conf-copied", "1.0")
+    wheel = workdir / "wheels" / served.name
+    wheel.parent.mkdir()
+    wheel.write_bytes(served.read_bytes())
+    Path("in.txt").write_text("conf-copied\n")
+    sources = ["-i", json_index.url, "-f", "wheels"]
+    result = run("gen", *sources, "-o", "out.txt", "in.txt")
+    assert result.exit_code == 0, result.output  # the folder's copy is hashed: the same bytes
+    assert run("check", *sources, "out.txt").exit_code == 0
+    wheel.write_bytes(make_wheel(workdir / "other", "conf-copied", "1.0", payload="x").read_bytes())
+    result = run("check", *sources, "--no-cache", "out.txt")
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "[confusion]" in result.stdout
+
+
+def test_credentials_show_nowhere(
+    json_index: JsonIndex, other_index: JsonIndex, workdir: Path
+) -> None:
+    publish(json_index, workdir / "ours", "conf-secret", "1.0", payload="ours")
+    publish(other_index, workdir / "theirs", "conf-secret", "1.0", payload="theirs")
+    json_index.auth = ("user", "hunter2")
+    Path("in.txt").write_text("conf-secret\n")
+    ours = f"http://user:hunter2@127.0.0.1:{json_index.port}/simple/"
+    indexes = ["-i", ours, "--extra-index-url", other_index.url]
+    refused = run("gen", *indexes, "in.txt")
+    assert refused.exit_code == ExitCode.BAD_INPUT
+    assert f"http://****@127.0.0.1:{json_index.port}/simple/ (conf_secret" in refused.stderr
+    result = run("gen", *indexes, "--index-for", f"conf-secret={ours}", "-o", "out.txt", "in.txt")
+    assert result.exit_code == 0, result.output
+    text = Path("out.txt").read_text()
+    assert f"    # from http://****@127.0.0.1:{json_index.port}/simple/\n" in text
+    assert f"'conf-secret=http://****@127.0.0.1:{json_index.port}/simple/'" in text
+    checked = run("check", *indexes, "--strict", "out.txt")
+    assert checked.exit_code == 0, checked.output
+    for shown in (text, refused.stderr, result.stderr, checked.stdout, checked.stderr):
+        assert "hunter2" not in shown

@@ -62,7 +62,7 @@ def test_a_cutoff_in_days_is_recorded_as_a_utc_date(
 def test_a_bad_cutoff_is_bad_input(released: JsonIndex, value: str) -> None:
     result = run("gen", "-i", released.url, "--uploaded-prior-to", value, "in.txt")
     assert result.exit_code == ExitCode.BAD_INPUT
-    assert f"expected an ISO 8601 date or time (2024-01-01, 2024-01-01T00:00:00Z) or P<n>D" in (
+    assert "expected an ISO 8601 date or time (2024-01-01, 2024-01-01T00:00:00Z) or P<n>D" in (
         result.stderr
     )
     assert "Traceback" not in result.output
@@ -175,3 +175,12 @@ def test_pip_refuses_a_cutoff_on_an_index_without_upload_times(
     assert result.exit_code == ExitCode.ENVIRONMENT
     assert "does not provide upload-time metadata" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_pin_by_url_names_no_release_to_judge(released: JsonIndex, workdir: Path) -> None:
+    wheel = make_wheel(workdir / "direct", "cool-direct", "1.0")
+    Path("in.txt").write_text(f"cool-direct @ {wheel.as_uri()}\ncool-lib==1.0\n")
+    assert run("gen", "-i", released.url, "-o", "out.txt", "in.txt").exit_code == 0
+    result = run("check", "-i", released.url, "--uploaded-prior-to", "2025-01-01", "out.txt")
+    assert "cool-direct" not in result.stdout
+    assert "cool_lib-1.0-py2.py3-none-any.whl was uploaded" in result.stdout
