@@ -49,6 +49,12 @@ class Confusion:
 
     def differs(self) -> str:
         """Where it differs, and what each serves."""
+        names = _names(self.first)
+        if names and names == _names(self.second):
+            return (
+                f"served by {redact(self.first.location)} and {redact(self.second.location)} "
+                f"as files of the same names with other contents ({names})"
+            )
         return f"served differently by {_shown(self.first)} and {_shown(self.second)}"
 
     def describe(self) -> str:
@@ -56,10 +62,12 @@ class Confusion:
         return f"{self.name}=={self.version} is {self.differs()}"
 
 
+def _names(source: Source) -> str:
+    return ", ".join(sorted({item.filename for item in source.files or ()}))
+
+
 def _shown(source: Source) -> str:
-    files = source.files or ()
-    listed = ", ".join(sorted({item.filename for item in files})) or "no file of this version"
-    return f"{redact(source.location)} ({listed})"
+    return f"{redact(source.location)} ({_names(source) or 'no file of this version'})"
 
 
 def same_location(first: str, second: str) -> bool:
