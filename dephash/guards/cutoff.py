@@ -41,16 +41,17 @@ def parse_time(value: str) -> datetime | None:
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # not a time; or one past year 1 or 9999 in UTC
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def cutoff_text(cutoff: datetime) -> str:
     """The cutoff as the lock records it and pip takes it: ``2024-01-01T00:00:00Z``."""
-    return cutoff.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = cutoff.astimezone(timezone.utc).replace(tzinfo=None)
+    return f"{utc.isoformat(timespec='seconds')}Z"
 
 
 def is_local(item: DistFile) -> bool:

@@ -76,7 +76,7 @@ def test_regeneration_under_an_earlier_cutoff_releases_a_later_pin(released: Jso
     )
     assert result.exit_code == 0, result.output
     assert "cool-lib==1.0 \\\n" in Path("out.txt").read_text()
-    assert "cool-lib 2.0 -> 1.0" in result.stderr
+    assert "dephash:   downgraded: cool-lib 2.0 -> 1.0\n" in result.stderr
 
 
 def test_check_fails_a_file_uploaded_after_the_cutoff(released: JsonIndex) -> None:
