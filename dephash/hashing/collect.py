@@ -16,7 +16,6 @@ from dephash.guards.sources import Confusion, Source, assigned_source, confusion
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
-from dephash.index.pages import parse_page
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -74,11 +73,9 @@ class ReleaseFiles:
 
     def sources(self, name: str, version: str) -> list[Source]:
         """What each index and find-links location serves of ``name==version``."""
-        pages = [
-            (url, None if raw is None else list(parse_page(raw, version).files))
-            for url, raw in self.early.pages(name).result()
-        ]
-        return project_sources(name, version, pages, self.links)
+        return project_sources(
+            name, version, self.early.by_index(name, version).result(), self.links
+        )
 
     def assigned(self, name: str) -> str | None:
         """The location ``--index-for`` assigns ``name`` to, recorded where several are in
