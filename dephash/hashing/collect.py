@@ -12,7 +12,14 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import url_filename
 from dephash.errors import EnvironmentFailure, InputError
 from dephash.guards.cutoff import before_cutoff, cutoff_text
-from dephash.guards.sources import Confusion, Source, assigned_source, confusion, project_sources
+from dephash.guards.sources import (
+    Confusion,
+    Source,
+    assigned_source,
+    by_project,
+    confusion,
+    project_sources,
+)
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
@@ -48,14 +55,9 @@ class ReleaseFiles:
     ) -> None:
         self.early = early
         self.cutoff = cutoff
-        self.links = list(
-            zip(
-                settings.find_links,
-                run_parallel(early.client.find_links_files, settings.find_links, jobs),
-                strict=True,
-            )
-        )
-        self.link_files = [item for _, listing in self.links for item in listing]
+        listings = run_parallel(early.client.find_links_files, settings.find_links, jobs)
+        self.link_files = [item for listing in listings for item in listing]
+        self.links = by_project(zip(settings.find_links, listings, strict=True))
         self.locations = (*settings.index_urls, *settings.find_links)
         self.index_for = dict(index_for or {})
         in_use = [Source(location, None) for location in self.locations]
