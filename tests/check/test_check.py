@@ -69,7 +69,8 @@ def hash_lines(paths: list[Path], algorithm: str = "sha256") -> str:
 
 CLEAN = (
     "complete for pip's hash-checking mode; every hash matches a file the index serves, "
-    "and every file has a hash; no yanked release"
+    "and every file has a hash; no yanked release; "
+    "every dependency pinned for each environment it covers"
 )
 
 
@@ -90,7 +91,7 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
     assert document == {
         "file": "prod.txt",
         "input": "in.txt",
-        "checked": ["hash-mode", "integrity", "yanked", "sync"],
+        "checked": ["hash-mode", "integrity", "yanked", "portable", "sync"],
         "requirements": 2,
         "hashes": 4,
         "files": 4,
@@ -99,6 +100,7 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
         "findings": [],
         "drift": [],
         "vulnerability_data_unavailable": [],
+        "portability_unjudged": [],
         "allowlisted": [],
         "exit_code": 0,
     }
