@@ -120,7 +120,7 @@ def check(
         base = Path(options.pinned).parent
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
         findings += integrity.integrity(
-            checkable, listings, base, used, network, options.jobs, cache
+            checkable, listings, base, used, network, options.jobs, cache, environments
         )
         findings += yanked.yanked(lines, listings)
         if environments:

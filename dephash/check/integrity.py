@@ -15,14 +15,20 @@ from dephash.hashing.cache import DigestCache
 from dephash.hashing.hasher import Hasher
 from dephash.http import NetworkSettings
 from dephash.inputs.reqfile import RequirementLine
-from dephash.model import DistFile
+from dephash.model import DistFile, Environment
 from dephash.pools import run_parallel
+from dephash.wheeltags import FileFilter
 
 if TYPE_CHECKING:
     import requests
 
 NAME = "integrity"
 CLAIM = "every hash matches a file the index serves, and every file has a hash"
+# The claim where the file covers some environments only.
+CLAIM_COVERED = (
+    "every hash matches a file the index serves, and every file that installs where it "
+    "covers has a hash"
+)
 
 
 def integrity(
@@ -33,12 +39,16 @@ def integrity(
     network: NetworkSettings,
     jobs: int,
     cache: DigestCache | None = None,
+    environments: Sequence[Environment] = (),
 ) -> list[Finding]:
-    """Every hash must be the digest of a file served for its release; every file needs one.
+    """Every hash must be the digest of a file served for its release; every file needs one
+    (where the file covers only ``environments``: every file that installs in one of them).
 
     Digests the index publishes are compared directly; others are computed from
     a download verified against what the index does publish.
     """
+    pythons = sorted({f"{env.python[0]}.{env.python[1]}" for env in environments})
+    covered = FileFilter(tuple(pythons), tuple(sorted({env.platform for env in environments})))
     work: set[tuple[DistFile, str]] = set()
     for line in lines:
         algorithms = {algorithm for algorithm, _ in well_formed_hashes(line)}
@@ -73,7 +83,8 @@ def integrity(
                         location=where,
                     )
                 )
-        for item in files:
+        installable = covered.select(files, package) if environments else files
+        for item in installable:
             if not any(digests[(item, algorithm)] == digest for algorithm, digest in wanted):
                 findings.append(
                     Finding(

@@ -89,6 +89,8 @@ def summary(result: CheckResult) -> str:
     for name in result.checked:
         if name == sync.NAME:
             claims.append(f"in sync with {result.input}")
+        elif name == integrity.NAME and portability.NAME in result.checked:
+            claims.append(integrity.CLAIM_COVERED)
         else:
             claims.append(_CLEAN[name])
     if vulnerabilities.NAME in result.checked and result.allowed:

@@ -69,7 +69,7 @@ def hash_lines(paths: list[Path], algorithm: str = "sha256") -> str:
 
 CLEAN = (
     "complete for pip's hash-checking mode; every hash matches a file the index serves, "
-    "and every file has a hash; no yanked release; "
+    "and every file that installs where it covers has a hash; no yanked release; "
     "every dependency pinned for each environment it covers"
 )
 

@@ -271,6 +271,8 @@ def world(pypiserver: PyPIServer) -> World:
     )
     publish_to(pypiserver, "port-dep", "1.0")
     publish_to(pypiserver, "port-win", "1.0", sdist=False)
+    publish_to(pypiserver, "port-two", "1.0", tags=("cp311-cp311-manylinux_2_17_x86_64",
+               "cp311-cp311-win_amd64"), sdist=False)  # fmt: skip
     (native,) = publish_to(pypiserver, "port-native", "1.0",
                            tags=("cp311-cp311-manylinux_2_17_x86_64",), sdist=False)  # fmt: skip
     return World(pypiserver.url, native)
@@ -360,3 +362,23 @@ def test_a_release_pip_reports_nothing_for_is_not_judged(workdir: Path) -> None:
     resolver = FakeResolver([Resolution((package("app", "1.0", "unreported"),))])
     assert audit(lines, [LINUX], resolver) == Audit((), ())
     assert len(resolver.requests) == 2  # asked again for the environment, in vain
+
+
+def test_files_that_install_nowhere_the_file_covers_need_no_hash(
+    world: World, workdir: Path
+) -> None:
+    Path("in.txt").write_text("port-two\n")
+    made = run("gen", "-q", "-i", world.index, "--platform", "manylinux_2_17_x86_64",
+               "-o", "prod.txt", "in.txt")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "It covers CPython 3.11 on manylinux_2_17_x86_64." in Path("prod.txt").read_text()
+    result = run("check", "-i", world.index, "prod.txt")
+    assert result.exit_code == 0, result.output
+    assert "every file that installs where it covers has a hash" in result.stdout
+    windows = run("check", "--strict", "-i", world.index, "--platform", "win_amd64", "prod.txt")
+    assert windows.exit_code == ExitCode.FINDINGS
+    assert windows.stdout.splitlines()[0] == (
+        "prod.txt:9: warning: port-two==1.0: port_two-1.0-cp311-cp311-win_amd64.whl is served "
+        "for this release but no hash covers it: pip may choose it on some platform and fail; "
+        "regenerate [uncovered-file]"
+    )
