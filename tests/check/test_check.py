@@ -125,7 +125,7 @@ def test_a_tampered_hash(world: World, workdir: Path) -> None:
     ]
     assert result.stdout.endswith(
         "prod.txt: 1 error, 1 warning (2 requirements, 4 hashes, 4 files served; "
-        "checked: hash-mode, integrity, yanked)\n"
+        "checked: hash-mode, integrity, yanked, portable)\n"
     )
 
 
