@@ -47,6 +47,7 @@ from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
 from dephash.resolve.environments import place
 from dephash.resolve.graph import via_annotations
+from dephash.resolve.interpreters import interpreter_finder
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.merge import merge, via_everywhere
 from dephash.resolve.pip import PipRunner
@@ -232,6 +233,7 @@ def generate(
                 release_files,
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
+                interpreter_for=interpreter_finder(resolution.environment),
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)

@@ -200,6 +200,7 @@ def place(
     keep_for: Callable[[Environment], Mapping[str, str]],
     only_binary: Sequence[str] = (),
     jobs: int = 2,
+    interpreter_for: Callable[[Environment], str | None] = lambda env: None,
 ) -> tuple[Placement, ...]:
     """The packages each environment installs: the host's where they serve, else pip's answer
     for that environment. Raises InputError naming the environment pip cannot resolve for.
@@ -207,7 +208,8 @@ def place(
     What the environments lack is first asked of pip on the host, all at once (most of it
     is pure Python: ``colorama`` for Windows, a backport for an older Python), holding the
     pins ``keep_for`` keeps in any environment; pip runs for an environment of its own only
-    where that does not serve it.
+    where that does not serve it: with a real interpreter of the environment where
+    ``interpreter_for`` names one, else with the environment's tags (wheels only).
     """
     hosted = {package.name: package for package in host.packages}
     walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
@@ -233,7 +235,15 @@ def place(
 
     def resolve(env: Environment) -> Placement:
         return _resolve_for(
-            env, walks[env].gaps, roots, resolver, request, files_of, keep_for(env), only_binary
+            env,
+            walks[env].gaps,
+            roots,
+            resolver,
+            request,
+            files_of,
+            keep_for(env),
+            only_binary,
+            interpreter_for(env),
         )
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
@@ -279,21 +289,30 @@ def _resolve_for(
     files_of: FilesOf,
     keep: Mapping[str, str],
     only_binary: Sequence[str],
+    python: str | None,
 ) -> Placement:
     wanted = list(gaps)
+    # A real interpreter follows its own markers and tags; pip elsewhere takes the env's.
+    env_arguments = [] if python else environment_arguments(env)
+    hint = (
+        ""
+        if python
+        else f" (runs for another platform or Python take wheels only; a python"
+        f"{env.python[0]}.{env.python[1]} on PATH lets pip build sdists on this machine's)"
+    )
     for _ in range(ROUNDS):
         values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
         with _environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
                 input_arguments=tuple(input_arguments),
-                arguments=(*request.arguments, *environment_arguments(env)),
-                python=None,
+                arguments=(*request.arguments, *env_arguments),
+                python=python,
             )
             try:
                 resolution, _ = resolve_keeping(resolver, asked, keep)
             except ResolutionError as exc:
-                raise InputError(f"cannot resolve for {describe([env])}: {exc}") from None
+                raise InputError(f"cannot resolve for {describe([env])}: {exc}{hint}") from None
         found = {package.name: package for package in resolution.packages}
         walked = walk(found, roots, env, files_of, only_binary)
         if not walked.gaps:

@@ -1,0 +1,47 @@
+"""Real interpreters for target environments: where this machine has one, pip resolves with it.
+
+pip resolving for another Python through ``--python-version`` takes wheels only and never
+follows that Python's markers; pip run by a real interpreter of that version (``pip
+--python PATH``) builds sdists and follows markers as an install there would. That holds
+only for the machine's own OS and machine, and for the newest platform tag dephash names
+for them (an older one, such as ``manylinux_2_17_x86_64``, accepts fewer wheels than the
+machine would).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+
+from dephash.environments import NEWEST_PLATFORM, marker_values
+from dephash.model import Environment, MarkerEnvironment
+
+# pip runs inside the interpreter it resolves for: pip >= 26 needs Python 3.10 there.
+OLDEST = (3, 10)
+
+Which = Callable[[str], str | None]
+
+
+def interpreter_finder(
+    host: MarkerEnvironment, which: Which = shutil.which
+) -> Callable[[Environment], str | None]:
+    """A function naming, for an environment, a ``pythonX.Y`` on PATH that stands for it
+    (``None`` where none does): the host's OS and machine, a Python pip can run in."""
+    values = host.as_dict()
+    found: dict[tuple[int, int], str | None] = {}
+
+    def interpreter(env: Environment) -> str | None:
+        if env.python < OLDEST or env.platform != NEWEST_PLATFORM[(env.os, env.machine)]:
+            return None
+        if not _same_place(marker_values(env).as_dict(), values):
+            return None
+        if env.python not in found:
+            found[env.python] = which(f"python{env.python[0]}.{env.python[1]}")
+        return found[env.python]
+
+    return interpreter
+
+
+def _same_place(env: Mapping[str, str], host: Mapping[str, str]) -> bool:
+    keys = ("sys_platform", "platform_machine")
+    return all(env[key] == host.get(key) for key in keys)
