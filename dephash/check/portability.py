@@ -29,7 +29,8 @@ from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
 from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
-from dephash.resolve.environments import LAST_PATCH, FilesOf, environment_arguments
+from dephash.resolve.environments import LAST_PATCH, FilesOf
+from dephash.resolve.pipinput import environment_arguments
 from dephash.wheeltags import FileFilter
 
 log = logging.getLogger(__name__)

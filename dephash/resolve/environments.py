@@ -13,11 +13,8 @@ environment's markers add, until nothing is missing.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from packaging.markers import Marker
@@ -25,27 +22,20 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from dephash.environments import describe, marker_values, platform_tags
+from dephash.environments import describe, marker_values
 from dephash.errors import InputError, ResolutionError
-from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.inputs.reqfile import RequirementsFile
 from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.keep import resolve_keeping
+from dephash.resolve.pipinput import environment_arguments, environment_input, requirement_text
 from dephash.wheeltags import FileFilter
 
 log = logging.getLogger(__name__)
 
 # pip runs for one environment before dephash gives up on closing its gaps.
 ROUNDS = 6
-# A requirements file's index options, as lines of one again.
-_OPTION_LINES = {
-    "index_url": "--index-url {}",
-    "extra_index_url": "--extra-index-url {}",
-    "find_links": "--find-links {}",
-    "no_index": "--no-index",
-}
-
 # The files of one version of a project, as the indexes list them.
 FilesOf = Callable[[str, str], list[DistFile]]
 
@@ -99,7 +89,7 @@ def walk(
             continue
         holds, condition = _holds(line.marker, low, high, ())
         if holds:
-            queue.append((line.name, frozenset(line.extras), _requirement_text(line), condition))
+            queue.append((line.name, frozenset(line.extras), requirement_text(line), condition))
     queue += [
         (p.name, frozenset(p.requested_extras), p.name, None) for p in packages.values() if p.direct
     ]
@@ -161,13 +151,6 @@ def _holds(
     if at_low == at_high or "extra" in str(marker):
         return at_low or at_high, None
     return True, str(marker)
-
-
-def _requirement_text(line: RequirementLine) -> str:
-    extras = f"[{','.join(line.extras)}]" if line.extras else ""
-    if line.url:
-        return f"{line.name}{extras} @ {line.url}"
-    return f"{line.name}{extras}{line.specifier}"
 
 
 def _satisfies(wanted: str, package: ResolvedPackage) -> bool:
@@ -265,7 +248,7 @@ def _widened(
     hosted = {package.name: package for package in host.packages}
     held = {name: package.version for name, package in hosted.items() if not package.direct}
     only_lacking = RequirementsFile(index_options=roots.index_options, pre=roots.pre)
-    with _environment_input(only_lacking, [host.environment], lacking) as input_arguments:
+    with environment_input(only_lacking, [host.environment], lacking) as input_arguments:
         pins = {**keep, **held}
         asked = replace(
             request,
@@ -302,7 +285,7 @@ def _resolve_for(
     )
     for _ in range(ROUNDS):
         values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
-        with _environment_input(roots, values, wanted) as input_arguments:
+        with environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
                 input_arguments=tuple(input_arguments),
@@ -327,51 +310,3 @@ def _resolve_for(
         f"cannot resolve for {describe([env])}: pip's answer still lacks "
         f"{', '.join(walked.gaps)} (no release of it installs there?)"
     )
-
-
-def environment_arguments(env: Environment) -> list[str]:
-    """pip's options that choose files for ``env``: its platform tags, Python and ABIs.
-
-    pip then honours Requires-Python and wheel tags for ``env`` (binaries only: an
-    sdist cannot be judged for another platform), never its markers.
-    """
-    python = f"{env.python[0]}{env.python[1]}"
-    args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
-    args += ["--python-version", f"{env.python[0]}.{env.python[1]}", "--implementation", "cp"]
-    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
-    return args
-
-
-@contextmanager
-def _environment_input(
-    roots: RequirementsFile, values: Sequence[MarkerEnvironment], wanted: Sequence[str]
-) -> Iterator[list[str]]:
-    """The input as an environment reads it, for pip (which would judge its markers for the
-    host): the requirements whose markers hold for any of ``values``, without markers, and
-    ``wanted``."""
-    lines = [_OPTION_LINES[option].format(value) for option, value in roots.index_options]
-    lines += ["--pre"] if roots.pre else []
-    constraints: list[str] = []
-    for line in roots.requirements:
-        if line.name is None or not any(applies(line.marker, each) for each in values):
-            continue
-        (constraints if line.constraint else lines).append(_requirement_text(line))
-    lines += wanted
-    handle, name = tempfile.mkstemp(prefix="dephash-env-", suffix=".txt")
-    constraint_name = ""
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("".join(f"{line}\n" for line in lines))
-        args = ["-r", name]
-        if constraints:
-            constraint_handle, constraint_name = tempfile.mkstemp(
-                prefix="dephash-env-", suffix=".txt"
-            )
-            with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
-                stream.write("".join(f"{line}\n" for line in constraints))
-            args = ["-c", constraint_name, *args]
-        yield args
-    finally:
-        os.unlink(name)
-        if constraint_name:
-            os.unlink(constraint_name)

@@ -11,6 +11,7 @@ machine would).
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Callable, Mapping
 
 from dephash.environments import NEWEST_PLATFORM, marker_values
@@ -20,13 +21,29 @@ from dephash.model import Environment, MarkerEnvironment
 OLDEST = (3, 10)
 
 Which = Callable[[str], str | None]
+# The ``MAJOR.MINOR`` an interpreter says it is, or None where it does not run.
+Probe = Callable[[str], str | None]
+_VERSION = "import sys; print('%d.%d' % sys.version_info[:2])"
+
+
+def probe(path: str) -> str | None:
+    """The version the interpreter at ``path`` runs as (a shim without a Python behind it,
+    such as pyenv's for a version not selected, does not run)."""
+    try:
+        done = subprocess.run(
+            [path, "-c", _VERSION], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def interpreter_finder(
-    host: MarkerEnvironment, which: Which = shutil.which
+    host: MarkerEnvironment, which: Which = shutil.which, version_of: Probe = probe
 ) -> Callable[[Environment], str | None]:
     """A function naming, for an environment, a ``pythonX.Y`` on PATH that stands for it
-    (``None`` where none does): the host's OS and machine, a Python pip can run in."""
+    (``None`` where none does): the host's OS and machine, a Python pip can run in, one
+    that runs and says it is that version."""
     values = host.as_dict()
     found: dict[tuple[int, int], str | None] = {}
 
@@ -36,7 +53,9 @@ def interpreter_finder(
         if not _same_place(marker_values(env).as_dict(), values):
             return None
         if env.python not in found:
-            found[env.python] = which(f"python{env.python[0]}.{env.python[1]}")
+            dotted = f"{env.python[0]}.{env.python[1]}"
+            path = which(f"python{dotted}")
+            found[env.python] = path if path and version_of(path) == dotted else None
         return found[env.python]
 
     return interpreter

@@ -19,7 +19,7 @@ from dephash.errors import ExitCode, ResolutionError
 from dephash.formats import FORMATS
 from dephash.inputs.reqfile import RequirementLine
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
-from dephash.resolve.environments import environment_arguments
+from dephash.resolve.pipinput import environment_arguments
 from tests.support.builder import sha
 from tests.support.cli import run
 from tests.support.fakes import FakeResolver
