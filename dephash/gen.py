@@ -234,6 +234,7 @@ def generate(
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
                 interpreter_for=interpreter_finder(resolution.environment),
+                newer_files=release_files.newer,
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)

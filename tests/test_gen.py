@@ -555,3 +555,30 @@ def test_a_real_interpreter_on_path_resolves_for_its_environment(
     (pip_run,) = [line for line in result.stderr.splitlines() if "--python " in line]
     assert f"--python {bin_dir / 'python3.10'} install --dry-run" in pip_run
     assert "--only-binary :all:" not in pip_run
+
+
+def test_a_newer_python_gets_the_newer_release_it_admits(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    dist = workdir.parent / "dist"
+    json_index.add_file("gen-next", make_wheel(dist, "gen-next", "1.0"))
+    json_index.add_file("gen-next", make_sdist(dist, "gen-next", "1.0"))
+    newest = make_wheel(dist, "gen-next", "2.0", requires_python=">=3.12")
+    json_index.add_file("gen-next", newest, requires_python=">=3.12")
+    json_index.add_file(
+        "gen-next", make_wheel(dist, "gen-next", "3.0rc1"), requires_python=">=3.12"
+    )
+    json_index.add_file("gen-next", make_wheel(dist, "gen-next", "not.a.version"))
+    (workdir / "in.txt").write_text("gen-next\n")
+    args = ["gen", "-i", json_index.url, "--python-version", "3.11", "--python-version", "3.12"]
+    result = run(*args, "--platform", "linux", "-o", "prod.txt", "in.txt")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "prod.txt").read_text()
+    assert [line for line in text.splitlines() if line.startswith("gen-")] == [
+        'gen-next==1.0 ; python_version < "3.12" \\',
+        'gen-next==2.0 ; python_version >= "3.12" \\',
+    ]
+    # Regenerating keeps both pins, each under its marker.
+    again = run(*args, "--platform", "linux", "-o", "prod.txt", "in.txt")
+    assert again.exit_code == 0, again.output
+    assert (workdir / "prod.txt").read_text() == text

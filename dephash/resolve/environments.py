@@ -29,6 +29,7 @@ from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.keep import resolve_keeping
+from dephash.resolve.newer import NewerFiles, newer_release
 from dephash.resolve.pipinput import environment_arguments, environment_input, requirement_text
 from dephash.wheeltags import FileFilter
 
@@ -184,6 +185,7 @@ def place(
     only_binary: Sequence[str] = (),
     jobs: int = 2,
     interpreter_for: Callable[[Environment], str | None] = lambda env: None,
+    newer_files: NewerFiles | None = None,
 ) -> tuple[Placement, ...]:
     """The packages each environment installs: the host's where they serve, else pip's answer
     for that environment. Raises InputError naming the environment pip cannot resolve for.
@@ -192,7 +194,10 @@ def place(
     is pure Python: ``colorama`` for Windows, a backport for an older Python), holding the
     pins ``keep_for`` keeps in any environment; pip runs for an environment of its own only
     where that does not serve it: with a real interpreter of the environment where
-    ``interpreter_for`` names one, else with the environment's tags (wheels only).
+    ``interpreter_for`` names one, else with the environment's tags (wheels only). An
+    environment whose Python admits a newer release than the host's of a package it
+    installs (``newer_files`` lists them) is resolved on its own too: each environment
+    gets the version pip would choose there.
     """
     hosted = {package.name: package for package in host.packages}
     walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
@@ -201,7 +206,23 @@ def place(
         kept = {name: version for env in environments for name, version in keep_for(env).items()}
         hosted = _widened(host, roots, resolver, request, lacking, kept)
         walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
-    pending = [env for env in environments if walks[env].gaps]
+    pending = {env: walks[env].gaps for env in environments if walks[env].gaps}
+    for env in pending:
+        log.debug(
+            "%s needs what the host resolution lacks: %s", describe([env]), ", ".join(pending[env])
+        )
+    host_python = host.environment.as_dict().get("python_full_version")
+    for env in environments:
+        newer = (
+            None
+            if env in pending or newer_files is None or host_python is None
+            else _newer(
+                env, walks[env], hosted, Version(host_python), newer_files, keep_for(env), roots.pre
+            )
+        )
+        if newer:
+            log.debug("%s: pip would choose %s there", describe([env]), newer)
+            pending[env] = ()
     placements = {
         env: Placement(
             env, {name: hosted[name] for name in walks[env].reached}, walks[env].conditional
@@ -209,17 +230,11 @@ def place(
         for env in environments
         if env not in pending
     }
-    for env in pending:
-        log.debug(
-            "%s needs what the host resolution lacks: %s",
-            describe([env]),
-            ", ".join(walks[env].gaps),
-        )
 
     def resolve(env: Environment) -> Placement:
         return _resolve_for(
             env,
-            walks[env].gaps,
+            pending[env],
             roots,
             resolver,
             request,
@@ -229,10 +244,61 @@ def place(
             interpreter_for(env),
         )
 
+    # One environment of each Python first; the others of that Python walk its answer.
+    leads = _leads(pending, host.environment)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
-        for placement in pool.map(resolve, pending):
+        for placement in pool.map(resolve, leads):
+            placements[placement.environment] = placement
+        rest = []
+        for env in pending:
+            if env in leads:
+                continue
+            lead = placements[next(each for each in leads if each.python == env.python)]
+            walked = walk(lead.packages, roots, env, files_of, only_binary)
+            if walked.gaps:
+                rest.append(env)
+            else:
+                served = {name: lead.packages[name] for name in walked.reached}
+                placements[env] = Placement(env, served, walked.conditional)
+        for placement in pool.map(resolve, rest):
             placements[placement.environment] = placement
     return tuple(placements[env] for env in environments)
+
+
+def _newer(
+    env: Environment,
+    walked: Walk,
+    hosted: Mapping[str, ResolvedPackage],
+    host_python: Version,
+    newer_files: NewerFiles,
+    keep: Mapping[str, str],
+    pre: bool,
+) -> str | None:
+    """A package of ``walked`` pip would choose a newer release of in ``env`` (not one whose
+    pin regeneration keeps), as ``name version``."""
+    for name in walked.reached:
+        package = hosted[name]
+        if keep.get(name) == package.version:
+            continue
+        newer = newer_release(package, env, host_python, newer_files, pre)
+        if newer:
+            return f"{name} {newer}"
+    return None
+
+
+def _leads(pending: Mapping[Environment, object], host: MarkerEnvironment) -> list[Environment]:
+    """One environment of each Python among ``pending``: the host's OS and machine where
+    pending, else the first."""
+    here = host.as_dict()
+
+    def away(env: Environment) -> bool:
+        values = marker_values(env).as_dict()
+        return any(values[key] != here.get(key) for key in ("sys_platform", "platform_machine"))
+
+    leads: dict[tuple[int, int], Environment] = {}
+    for env in sorted(pending, key=away):
+        leads.setdefault(env.python, env)
+    return list(leads.values())
 
 
 def _widened(

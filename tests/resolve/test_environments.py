@@ -3,6 +3,7 @@ merge into one set of pins with markers. pip is a fake here; tests/test_gen.py r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,64 @@ def test_without_one_the_error_says_which_interpreter_would_serve(workdir: Path)
         place(host, roots, [OLD], real, REQUEST, pure, lambda env: {},
               interpreter_for=lambda env: "/opt/python3.10")  # fmt: skip
     assert str(raised.value) == "cannot resolve for CPython 3.10 on Linux on x86_64: pip says no"
+
+
+NEW = environment((3, 12), OS.LINUX, Machine.X86_64)
+NEW_WINDOWS = environment((3, 12), OS.WINDOWS, Machine.X86_64)
+NEW_ARM = environment((3, 12), OS.LINUX, Machine.ARM64)
+
+
+def only_new_pythons(name: str, version: str) -> list[DistFile]:
+    """lib 2.0 requires Python 3.12: the host, on 3.11, resolved 1.0."""
+    if name != "lib":
+        return []
+    return [
+        DistFile("lib-2.0-py3-none-any.whl", "https://files/lib-2.0.whl", requires_python=">=3.12")
+    ]
+
+
+def test_each_python_gets_the_newest_release_it_admits(workdir: Path) -> None:
+    host = Resolution(
+        (package("app", "1.0", "lib"), package("lib", "1.0")),
+        marker_values(replace(LINUX, patch=7)),
+    )
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    newer = Resolution((package("app", "1.0", "lib"), package("lib", "2.0")))
+    resolver = FakeResolver([newer])
+    placements = place(
+        host, roots, [LINUX, NEW_WINDOWS, NEW_ARM, NEW], resolver, REQUEST, pure,
+        lambda env: {}, newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert [p.packages["lib"].version for p in placements] == ["1.0", "2.0", "2.0", "2.0"]
+    (request,) = resolver.requests  # one run for 3.12, on the host's OS and machine
+    assert request.arguments[2:] == tuple(environment_arguments(NEW))
+
+
+def test_a_kept_pin_or_an_answer_that_does_not_serve_runs_again(workdir: Path) -> None:
+    host = Resolution(
+        (package("app", "1.0", "lib"), package("lib", "1.0")),
+        marker_values(replace(LINUX, patch=7)),
+    )
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    kept = FakeResolver([ResolutionError("must not run")])
+    placements = place(
+        host, roots, [LINUX, NEW], kept, REQUEST, pure, lambda env: {"lib": "1.0"},
+        newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert [p.packages["lib"].version for p in placements] == ["1.0", "1.0"]
+    linux = Resolution((package("app", "1.0", "lib", "win ; sys_platform == 'win32'"),
+                        package("lib", "2.0")))  # fmt: skip
+    windows = Resolution((*linux.packages, package("win", "1.0")))
+    resolver = FakeResolver([linux, windows])
+    placements = place(
+        host, roots, [NEW_WINDOWS, NEW], resolver, REQUEST, pure, lambda env: {},
+        newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert set(placements[0].packages) == {"app", "lib", "win"}
+    assert [r.arguments[2:] for r in resolver.requests] == [
+        tuple(environment_arguments(NEW)),
+        tuple(environment_arguments(NEW_WINDOWS)),
+    ]
 
 
 def test_environment_arguments_choose_files_for_the_environment() -> None:
