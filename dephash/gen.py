@@ -22,6 +22,8 @@ from dephash.environments import describe, files_for, marker_values, python_vers
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import FORMATS
+from dephash.guards.cutoff import cutoff_text
+from dephash.guards.sources import conflicts_message, index_for
 from dephash.hashing.cache import DigestCache
 from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
 from dephash.hashing.early import EarlyWork
@@ -41,6 +43,7 @@ from dephash.model import (
     MarkerEnvironment,
     Provenance,
     Resolution,
+    ResolvedPackage,
 )
 from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
@@ -219,7 +222,13 @@ def generate(
                 _blame_unreachable_index(exc, early.settings(), early.client)
                 raise
         settings = early.settings()
-        release_files = ReleaseFiles(early, settings, options.jobs)
+        release_files = ReleaseFiles(
+            early,
+            settings,
+            options.jobs,
+            options.resolver.uploaded_prior_to,
+            index_for(options.index.index_for),
+        )
         environments = (
             () if options.host_only else _environments(options, resolution, parsed.requires_python)
         )
@@ -244,6 +253,10 @@ def generate(
             via = via_annotations(resolution, parsed)
         if not placed:
             raise InputError(f"{source.shown} resolves to no packages: nothing to pin")
+        _warn_about_unpinned_assignments(options, placed)
+        confused = release_files.confusions([package for package, _ in placed])
+        if confused:
+            raise InputError(conflicts_message(confused))
         files = lock_files(
             [package for package, _ in placed],
             options.algorithm,
@@ -266,6 +279,7 @@ def generate(
             files=files[(package.name, package.version)],
             marker=marker,
             requires_python=package.requires_python,
+            index=None if package.direct else release_files.assigned(package.name),
             via=via.get(package.name, ()),
             url=strip_fragment(redact(package.url)) if package.direct else None,
         )
@@ -280,6 +294,11 @@ def generate(
             files_for=file_filter.describe() if file_filter.active else None,
             covers=describe(environments) if environments else None,
             requires_python=parsed.requires_python,
+            uploaded_prior_to=(
+                cutoff_text(options.resolver.uploaded_prior_to)
+                if options.resolver.uploaded_prior_to
+                else None
+            ),
         ),
         resolution.environment,
         environments,
@@ -314,6 +333,14 @@ def _supported(requires_python: str | None) -> tuple[str, ...]:
             requires_python,
         )
         return ()
+
+
+def _warn_about_unpinned_assignments(
+    options: GenOptions, placed: Sequence[tuple[ResolvedPackage, str | None]]
+) -> None:
+    pinned = {package.name for package, _ in placed}
+    for name in sorted(index_for(options.index.index_for).keys() - pinned):
+        log.warning("--index-for %s: not pinned, nothing to take from that index", name)
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:
@@ -373,6 +400,8 @@ def reproduce_command(options: GenOptions, input_arguments: Sequence[str] | None
         args += ["--find-links", redact(location) if is_url else display_path(location)]
     if index.no_index:
         args.append("--no-index")
+    for name, location in index.index_for:
+        args += ["--index-for", f"{name}={redact(location)}"]
     args += options.resolver.pip_arguments()
     if options.host_only:
         args.append("--host-only")

@@ -159,8 +159,9 @@ class LockedPackage:
     """One pinned version: where it came from, which files it has, and what needs it.
 
     ``url`` is set for a direct URL requirement (``name @ url``), credentials
-    and fragment removed; ``marker`` where the package is conditional; ``via``
-    names the inputs and packages that require it.
+    and fragment removed; ``marker`` where the package is conditional; ``index``
+    is the index (or find-links location) ``--index-for`` took it from, where
+    several are in use; ``via`` names the inputs and packages that require it.
     """
 
     name: str
@@ -192,6 +193,8 @@ class Provenance:
     covers: str | None = None
     # The Pythons the input says it supports (a project's requires-python), if it says.
     requires_python: str | None = None
+    # The release cooldown (``2024-01-01T00:00:00Z``): no file uploaded later is locked.
+    uploaded_prior_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from dephash.guards.cutoff import cutoff_text
 from dephash.http import NetworkSettings
 
 
@@ -15,9 +17,11 @@ class IndexOptions:
     extra_index_urls: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
     no_index: bool = False
+    # --index-for: (project name, index URL or find-links location) it alone is hashed from.
+    index_for: tuple[tuple[str, str], ...] = ()
 
     def pip_arguments(self) -> list[str]:
-        """These options as pip's command-line arguments."""
+        """These options as pip's command-line arguments (pip has no --index-for)."""
         args: list[str] = []
         if self.index_url:
             args += ["--index-url", self.index_url]
@@ -39,14 +43,19 @@ class ResolverOptions:
     no_binary: tuple[str, ...] = ()
     # Resolve for this interpreter (pip's --python) instead of the running one.
     python: str | None = None
+    # The release cooldown: only files uploaded before this UTC time.
+    uploaded_prior_to: datetime | None = None
 
     def pip_arguments(self) -> list[str]:
-        """``--pre``, ``--only-binary`` and ``--no-binary`` as pip takes them."""
+        """``--pre``, ``--only-binary``, ``--no-binary`` and ``--uploaded-prior-to`` (the
+        absolute time) as pip takes them."""
         args = ["--pre"] if self.pre else []
         for value in self.only_binary:
             args += ["--only-binary", value]
         for value in self.no_binary:
             args += ["--no-binary", value]
+        if self.uploaded_prior_to is not None:
+            args += ["--uploaded-prior-to", cutoff_text(self.uploaded_prior_to)]
         return args
 
 

@@ -1,9 +1,10 @@
 """The ``check`` use case: can a pinned file be trusted? It returns findings, never prints.
 
-Six checks, in pipeline order: hash-checking completeness (offline), integrity
+The checks, in pipeline order: hash-checking completeness (offline), integrity
 of every hash against the files the index serves, yanked releases, portability
-to every environment the file covers, drift against the input the file was
-generated from, and known vulnerabilities.
+to every environment the file covers, dependency confusion (with more than one
+index), the release cooldown (with --uploaded-prior-to), drift against the input
+the file was generated from, and known vulnerabilities.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dephash.check import completeness, integrity, portability, sync, vulnerabilities, yanked
+from dephash.check import (
+    completeness,
+    confusion,
+    cooldown,
+    integrity,
+    portability,
+    sync,
+    vulnerabilities,
+    yanked,
+)
 from dephash.check.lines import location_of, package_of, sort_findings
 from dephash.check.model import CheckOptions, CheckResult, Drift
 from dephash.check.releases import list_releases, pinned_releases
@@ -23,7 +33,10 @@ from dephash.environments import targets
 from dephash.errors import InputError
 from dephash.files import display_path, read_text
 from dephash.formats import FORMATS
+from dephash.guards.cutoff import cutoff_text
+from dephash.guards.sources import index_for, recorded_assignments
 from dephash.hashing.cache import DigestCache
+from dephash.hashing.hasher import Hasher
 from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
@@ -57,6 +70,8 @@ def check(
     """
     if options.offline and (options.input or options.vulns):
         raise InputError("--offline checks only hash-checking completeness: drop --input/--vulns")
+    if options.offline and options.resolver.uploaded_prior_to:
+        raise InputError("--offline reads no upload times: drop --uploaded-prior-to")
     if options.allowlist and not options.vulns:
         raise InputError("--allowlist applies to --vulns: add --vulns, or drop the allowlist")
     if options.selection and not options.input:
@@ -101,8 +116,12 @@ def check(
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
+    no_upload_time: list[str] = []
+    cutoff = options.resolver.uploaded_prior_to
+    several = len(settings.index_urls) + len(settings.find_links) > 1
     unjudged: tuple[str, ...] = ()
     header = read_text(options.pinned, shown, "pinned file")
+    assigned = {**recorded_assignments(header), **index_for(options.index.index_for)}
     environments = _environments(options, lock_format.covers(header))
     with session_for(session, network) as used, ThreadPoolExecutor(max_workers=1) as side:
         # pip reads the releases' metadata for the portability audit while the index is read.
@@ -115,13 +134,15 @@ def check(
             python_environment(running_python()),
             options.resolver.python,
         )
-        listings = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
+        found = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
+        listings = confusion.assigned_listings(found, assigned)
         checkable = [line for line in lines if completeness.well_formed_hashes(line)]
         base = Path(options.pinned).parent
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
-        findings += integrity.integrity(
-            checkable, listings, base, used, network, options.jobs, cache, environments
+        digests = integrity.file_digests(
+            checkable, listings, base, used, network, options.jobs, cache
         )
+        findings += integrity.integrity(checkable, listings, base, digests, environments)
         findings += yanked.yanked(lines, listings)
         if environments:
             checked.append(portability.NAME)
@@ -132,6 +153,16 @@ def check(
                 lambda name, version: list(listings[(name, version)].files),
             )
             findings += not_portable
+        if several:
+            checked.append(confusion.NAME)
+            sha256 = Hasher("sha256", used, network, cache=cache)
+            findings += confusion.confusions(
+                lines, found, assigned, lambda item: sha256.digest(item).hexdigest
+            )
+        if cutoff is not None:
+            checked.append(cooldown.NAME)
+            late, no_upload_time = cooldown.cooldown(checkable, listings, base, digests, cutoff)
+            findings += late
         if source is not None:
             checked.append(sync.NAME)
             sync_findings, drift = sync.in_sync(
@@ -167,6 +198,8 @@ def check(
         drift,
         unavailable,
         allowed,
+        tuple(no_upload_time),
+        cutoff_text(cutoff) if cutoff is not None else None,
         unjudged,
     )
 

@@ -31,7 +31,11 @@ CLAIM_COVERED = (
 )
 
 
-def integrity(
+# Each served file's digest in each algorithm a pinned line uses.
+Digests = Mapping[tuple[DistFile, str], str]
+
+
+def file_digests(
     lines: Sequence[RequirementLine],
     listings: Mapping[tuple[str, str], Listing],
     base: Path,
@@ -39,16 +43,10 @@ def integrity(
     network: NetworkSettings,
     jobs: int,
     cache: DigestCache | None = None,
-    environments: Sequence[Environment] = (),
-) -> list[Finding]:
-    """Every hash must be the digest of a file served for its release; every file needs one
-    (where the file covers only ``environments``: every file that installs in one of them).
-
-    Digests the index publishes are compared directly; others are computed from
-    a download verified against what the index does publish.
-    """
-    pythons = sorted({f"{env.python[0]}.{env.python[1]}" for env in environments})
-    covered = FileFilter(tuple(pythons), tuple(sorted({env.platform for env in environments})))
+) -> Digests:
+    """The digest of every file served for each line's release, in each algorithm its
+    hashes use: the index's where it publishes one, else computed from a download verified
+    against what it does publish."""
     work: set[tuple[DistFile, str]] = set()
     for line in lines:
         algorithms = {algorithm for algorithm, _ in well_formed_hashes(line)}
@@ -62,7 +60,39 @@ def integrity(
         algorithm: Hasher(algorithm, session, network, cache=cache) for algorithm in ALGORITHMS
     }
     results = run_parallel(lambda pair: hashers[pair[1]].digest(pair[0]).hexdigest, ordered, jobs)
-    digests = dict(zip(ordered, results, strict=True))
+    return dict(zip(ordered, results, strict=True))
+
+
+def covered(
+    line: RequirementLine,
+    listings: Mapping[tuple[str, str], Listing],
+    base: Path,
+    digests: Digests,
+) -> list[DistFile]:
+    """The files served for ``line``'s release that one of its hashes matches: those pip's
+    hash-checking mode may install."""
+    wanted = well_formed_hashes(line)
+    return [
+        item
+        for item in line_files(line, listings, base)
+        if any(digests[(item, algorithm)] == digest for algorithm, digest in wanted)
+    ]
+
+
+def integrity(
+    lines: Sequence[RequirementLine],
+    listings: Mapping[tuple[str, str], Listing],
+    base: Path,
+    digests: Digests,
+    environments: Sequence[Environment] = (),
+) -> list[Finding]:
+    """Every hash must be the digest of a file served for its release; every file needs one
+    (where the file covers only ``environments``: every file that installs in one of them).
+
+    ``digests`` are :func:`file_digests`' for these lines.
+    """
+    pythons = sorted({f"{env.python[0]}.{env.python[1]}" for env in environments})
+    there = FileFilter(tuple(pythons), tuple(sorted({env.platform for env in environments})))
     findings: list[Finding] = []
     for line in lines:
         files = line_files(line, listings, base)
@@ -83,8 +113,7 @@ def integrity(
                         location=where,
                     )
                 )
-        installable = covered.select(files, package) if environments else files
-        for item in installable:
+        for item in there.select(files, package) if environments else files:
             if not any(digests[(item, algorithm)] == digest for algorithm, digest in wanted):
                 findings.append(
                     Finding(

@@ -27,6 +27,8 @@ class FindingKind(str, Enum):
     HASH_MISMATCH = "hash-mismatch"
     UNCOVERED_FILE = "uncovered-file"
     YANKED = "yanked"
+    CONFUSION = "confusion"
+    UPLOADED_LATE = "uploaded-late"
     UNSATISFIED = "unsatisfied"
     CHANGED = "changed"
     MISSING = "missing"
@@ -101,9 +103,10 @@ class CheckResult:
     """What ``dephash check`` found.
 
     ``checked`` names the checks that ran; ``unavailable`` says, per release,
-    where vulnerability data could not be had, and ``unjudged``, per environment,
-    where portability could not be judged (the run must then fail: no claim is
-    made about those).
+    where vulnerability data could not be had, ``no_upload_time`` where the
+    cooldown's upload times could not, and ``unjudged``, per environment, where
+    portability could not be judged (the run must then fail: no claim is made
+    about those). ``cutoff`` is the cooldown's, as recorded.
     """
 
     file: str
@@ -116,6 +119,8 @@ class CheckResult:
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
+    no_upload_time: tuple[str, ...] = ()
+    cutoff: str | None = None
     unjudged: tuple[str, ...] = ()
 
     @property

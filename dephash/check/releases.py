@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dephash.distributions import url_filename
+from dephash.guards.sources import Source, project_sources
 from dephash.index.files import distinct_files, files_for_version
 from dephash.index.reader import IndexReader
 from dephash.inputs.reqfile import RequirementLine
@@ -17,10 +18,12 @@ from dephash.pools import run_parallel
 
 @dataclass(frozen=True)
 class Listing:
-    """The files of one pinned release, and the indexes that list its project."""
+    """The files of one pinned release, the indexes that list its project, and what each
+    index and find-links location serves of it."""
 
     files: tuple[DistFile, ...]
     indexes: tuple[str, ...]
+    sources: tuple[Source, ...] = ()
 
 
 def pinned_releases(lines: Sequence[RequirementLine]) -> list[tuple[str, str]]:
@@ -42,14 +45,19 @@ def list_releases(
     names = sorted({name for name, _ in pins})
     pages = [(url, name) for name in names for url in settings.index_urls]
     listings = run_parallel(lambda page: client.project_files(*page), pages, jobs)
-    link_files = [
-        item
-        for listing in run_parallel(client.find_links_files, settings.find_links, jobs)
-        for item in listing
-    ]
+    links = list(
+        zip(
+            settings.find_links,
+            run_parallel(client.find_links_files, settings.find_links, jobs),
+            strict=True,
+        )
+    )
+    link_files = [item for _, listing in links for item in listing]
     by_project: dict[str, list[DistFile]] = defaultdict(list)
     indexes: dict[str, list[str]] = defaultdict(list)
+    per_index: dict[str, list[tuple[str, list[DistFile] | None]]] = defaultdict(list)
     for (url, name), listing in zip(pages, listings, strict=True):
+        per_index[name].append((url, listing))
         if listing is not None:
             by_project[name].extend(listing)
             indexes[name].append(url)
@@ -64,6 +72,7 @@ def list_releases(
                 )
             ),
             tuple(indexes[name]),
+            tuple(project_sources(name, version, per_index[name], links)),
         )
         for name, version in pins
     }

@@ -6,7 +6,16 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from dephash.check import completeness, integrity, portability, sync, vulnerabilities, yanked
+from dephash.check import (
+    completeness,
+    confusion,
+    cooldown,
+    integrity,
+    portability,
+    sync,
+    vulnerabilities,
+    yanked,
+)
 from dephash.check.model import CheckResult, Drift, Finding
 from dephash.errors import ExitCode
 from dephash.redact import redact
@@ -14,7 +23,7 @@ from dephash.redact import redact
 # What a clean run may claim, per check that ran (sync names the input it is in sync with).
 _CLEAN = {
     step.NAME: step.CLAIM
-    for step in (completeness, integrity, yanked, portability, vulnerabilities)
+    for step in (completeness, integrity, yanked, portability, confusion, vulnerabilities)
 }
 _SKIPPED_OFFLINE = "offline: integrity and yanked releases not checked"
 
@@ -62,6 +71,9 @@ def check_text(result: CheckResult) -> str:
     if result.unjudged:
         lines += ["", "Portability could not be judged for:"]
         lines += [f"  {entry}" for entry in result.unjudged]
+    if result.no_upload_time:
+        lines += ["", "No upload times could be had for (the cooldown is not checked):"]
+        lines += [f"  {entry}" for entry in result.no_upload_time]
     if lines:
         lines.append("")
     lines.append(summary(result))
@@ -73,7 +85,7 @@ def summary(result: CheckResult) -> str:
     counted = f"{_plural(result.requirements, 'requirement')}, {_plural(result.hashes, 'hash')}" + (
         f", {_plural(result.files, 'file')} served" if integrity.NAME in result.checked else ""
     )
-    if result.findings or result.unavailable or result.unjudged:
+    if result.findings or result.unavailable or result.no_upload_time or result.unjudged:
         verdict = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         if result.unavailable:
             verdict += (
@@ -84,6 +96,11 @@ def summary(result: CheckResult) -> str:
             verdict += (
                 f", portability not judged for {_plural(len(result.unjudged), 'environment')}"
             )
+        if result.no_upload_time:
+            verdict += (
+                ", upload times unavailable for "
+                f"{_plural(len(result.no_upload_time), 'pinned release')}"
+            )
         return f"{result.file}: {verdict} ({counted}; checked: {', '.join(result.checked)})"
     claims = []
     for name in result.checked:
@@ -91,6 +108,8 @@ def summary(result: CheckResult) -> str:
             claims.append(f"in sync with {result.input}")
         elif name == integrity.NAME and portability.NAME in result.checked:
             claims.append(integrity.CLAIM_COVERED)
+        elif name == cooldown.NAME:
+            claims.append(cooldown.CLAIM.format(cutoff=result.cutoff))
         else:
             claims.append(_CLEAN[name])
     if vulnerabilities.NAME in result.checked and result.allowed:
@@ -116,6 +135,8 @@ def check_json(result: CheckResult, exit_code: ExitCode) -> str:
         "vulnerability_data_unavailable": list(result.unavailable),
         "portability_unjudged": list(result.unjudged),
         "allowlisted": list(result.allowed),
+        "uploaded_prior_to": result.cutoff,
+        "upload_time_unavailable": list(result.no_upload_time),
         "exit_code": int(exit_code),
     }
     return redact(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

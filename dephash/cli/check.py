@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ import click
 
 from dephash.cli.options import (
     cache_options,
+    index_for_option,
     index_options,
     network_options,
     platforms,
@@ -29,10 +31,11 @@ CHECK_EXIT_CODES = """\b
 Exit codes:
   0  the file can be trusted (warnings alone do not fail, unless --strict)
   1  findings: each names the package, the version and what to do
+     (dependency confusion and files uploaded after the cutoff too)
   2  bad input: unreadable file, malformed line (quoted), bad allowlist
   3  environment: pip missing, index unreachable, vulnerability data
-     unavailable, portability not judged for an environment (nothing is
-     claimed without data)
+     or upload times unavailable, portability not judged for an
+     environment (nothing is claimed without data)
 """
 
 
@@ -45,7 +48,7 @@ class ReportFormat(str, Enum):
 
 def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     """Environment failures beat findings, which beat warnings (that fail only if strict)."""
-    if result.unavailable or result.unjudged:
+    if result.unavailable or result.no_upload_time or result.unjudged:
         return ExitCode.ENVIRONMENT
     if result.errors or (strict and result.warnings):
         return ExitCode.FINDINGS
@@ -113,6 +116,14 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     only_binary="With --input: pip's --only-binary.",
     no_binary="With --input: pip's --no-binary.",
     python="With --input: resolve for this interpreter (pip's --python).",
+    uploaded_prior_to="A release cooldown: fail where a hashed file was uploaded on or after "
+    "this time (an ISO 8601 date or time, UTC unless it gives an offset, or P<n>D: n days "
+    "before today, UTC); exit 3 where the index publishes no upload times. With --input, "
+    "pip resolves with it too [env: DEPHASH_UPLOADED_PRIOR_TO].",
+)
+@index_for_option(
+    "Take NAME from this index (or find-links location) alone, as gen did (repeatable; "
+    "the file's '# from' lines say so too): it is not judged for dependency confusion.",
 )
 @network_options
 @cache_options
@@ -131,6 +142,7 @@ def check_command(
     report_format: str,
     index: IndexOptions,
     resolver: ResolverOptions,
+    index_for: tuple[tuple[str, str], ...],
     network: NetworkSettings,
     cache_dir: str | None,
     verbose: int,
@@ -143,9 +155,11 @@ def check_command(
     is the digest of a file the index serves for that version (files without a
     hash are warnings), that no pin is on a yanked release, that every
     environment the file covers (its header says which; or --python-version
-    and --platform) finds each dependency it needs pinned; with --input, that
-    it is in sync with its input; with --vulns, that no pinned release has a
-    known vulnerability.
+    and --platform) finds each dependency it needs pinned; with more than one
+    index, that no pinned name is served differently by two of them
+    (dependency confusion); with --uploaded-prior-to, that no hashed file was
+    uploaded after the cutoff; with --input, that it is in sync with its
+    input; with --vulns, that no pinned release has a known vulnerability.
     """
     configure_logging(verbose, quiet)
     from dephash.check import check
@@ -158,7 +172,7 @@ def check_command(
         vulns=vulns,
         allowlist=allowlist,
         offline=offline,
-        index=index,
+        index=dataclasses.replace(index, index_for=index_for),
         resolver=resolver,
         selection=selection,
         jobs=network.pool_size,
@@ -178,6 +192,14 @@ def check_command(
             f"dephash: error: vulnerability data is unavailable for {count} pinned "
             f"release{'' if count == 1 else 's'} (listed in the report); "
             "nothing is claimed about them",
+            err=True,
+        )
+    if result.no_upload_time:
+        count = len(result.no_upload_time)
+        click.echo(
+            f"dephash: error: upload times are unavailable for {count} pinned "
+            f"release{'' if count == 1 else 's'} (listed in the report); "
+            "the cooldown is not claimed for them",
             err=True,
         )
     if result.unjudged:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import click
 
 from dephash.cli.options import (
     cache_options,
+    index_for_option,
     index_options,
     network_options,
     platforms,
@@ -30,7 +32,8 @@ EXIT_CODES = """\b
 Exit codes:
   0  success
   2  bad input: unreadable or malformed file, unhashable requirement,
-     no such package, conflicting requirements
+     no such package, conflicting requirements, a name two indexes
+     serve differently (dependency confusion)
   3  environment: pip missing or too old, index unreachable, timeout,
      integrity mismatch
 """
@@ -58,6 +61,15 @@ Exit codes:
     only_binary="pip's --only-binary (e.g. ':all:' to never run an sdist's build code).",
     no_binary="pip's --no-binary.",
     python="Resolve for this interpreter (pip's --python) instead of the running one.",
+    uploaded_prior_to="A release cooldown: only files uploaded before this time, an ISO 8601 "
+    "date or time (UTC unless it gives an offset) or P<n>D (n days before today, UTC). pip "
+    "gets it, no later file is hashed, and the file records the absolute time "
+    "[env: DEPHASH_UPLOADED_PRIOR_TO].",
+)
+@index_for_option(
+    "Take NAME from this index (or find-links location) alone and hash only its files "
+    "(repeatable). With more than one index, a name they serve differently is refused "
+    "without it.",
 )
 @click.option(
     "--annotate/--no-annotate",
@@ -121,6 +133,7 @@ def gen(
     algorithm: str,
     index: IndexOptions,
     resolver: ResolverOptions,
+    index_for: tuple[tuple[str, str], ...],
     annotate: bool,
     network: NetworkSettings,
     python_versions: tuple[str, ...],
@@ -153,7 +166,7 @@ def gen(
     options = GenOptions(
         input=input_file,
         algorithm=algorithm,
-        index=index,
+        index=dataclasses.replace(index, index_for=index_for),
         resolver=resolver,
         annotate=annotate,
         output=output,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from typing import Any, TypeVar, cast
 
 import click
@@ -15,9 +16,11 @@ from packaging.version import InvalidVersion, Version
 from dephash.environments import from_platform
 from dephash.environments import python_versions as expand_python_versions
 from dephash.errors import InputError
+from dephash.guards.cutoff import parse_cutoff
 from dephash.hashing.cache import default_cache_dir
 from dephash.http import NetworkSettings
 from dephash.options import IndexOptions, ResolverOptions, Selection
+from dephash.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,23 +146,78 @@ index_options = _group(
 """-i, --extra-index-url, -f and --no-index (where packages come from, as in pip): ``index``."""
 
 
-def resolver_options(pre: str, only_binary: str, no_binary: str, python: str) -> Callable[[F], F]:
-    """--pre, --only-binary, --no-binary and --python, with these help texts: ``resolver``."""
+def resolver_options(
+    pre: str, only_binary: str, no_binary: str, python: str, uploaded_prior_to: str
+) -> Callable[[F], F]:
+    """--pre, --only-binary, --no-binary, --python and --uploaded-prior-to, with these help
+    texts: ``resolver``."""
     return _group(
         "resolver",
-        ("pre", "only_binary", "no_binary", "python_path"),
+        ("pre", "only_binary", "no_binary", "python_path", "uploaded_prior_to"),
         _resolver,
         click.option("--pre", is_flag=True, help=pre),
         click.option("--only-binary", metavar="FORMAT", multiple=True, help=only_binary),
         click.option("--no-binary", metavar="FORMAT", multiple=True, help=no_binary),
         click.option("--python", "python_path", metavar="PATH", help=python),
+        click.option(
+            "--uploaded-prior-to",
+            metavar="DATE|P<n>D",
+            envvar="DEPHASH_UPLOADED_PRIOR_TO",
+            callback=cutoff,
+            help=uploaded_prior_to,
+        ),
     )
 
 
 def _resolver(
-    pre: bool, only_binary: tuple[str, ...], no_binary: tuple[str, ...], python_path: str | None
+    pre: bool,
+    only_binary: tuple[str, ...],
+    no_binary: tuple[str, ...],
+    python_path: str | None,
+    uploaded_prior_to: datetime | None,
 ) -> ResolverOptions:
-    return ResolverOptions(pre, only_binary, no_binary, python_path)
+    return ResolverOptions(pre, only_binary, no_binary, python_path, uploaded_prior_to)
+
+
+def cutoff(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> datetime | None:
+    """--uploaded-prior-to as an absolute UTC time (``P<n>D``: days before today, UTC)."""
+    if value is None:
+        return None
+    try:
+        return parse_cutoff(value, datetime.now(timezone.utc))
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def index_assignments(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """--index-for values: ``NAME=URL`` as (canonical name, URL or location)."""
+    pairs = []
+    for value in values:
+        name, sep, location = value.partition("=")
+        try:
+            canonical: str = canonicalize_name(name.strip(), validate=True)
+        except InvalidName:
+            canonical = ""
+        if not sep or not canonical or not location.strip():
+            raise click.BadParameter(f"expected NAME=URL, got {redact(value)!r}")
+        pairs.append((canonical, location.strip()))
+    return tuple(pairs)
+
+
+def index_for_option(help: str) -> Callable[[F], F]:
+    """--index-for NAME=URL (repeatable), with this help text: ``index_for``."""
+    return click.option(
+        "--index-for",
+        "index_for",
+        metavar="NAME=URL",
+        multiple=True,
+        callback=index_assignments,
+        help=help,
+    )
 
 
 def _network(jobs: int, timeout: float, retries: int) -> NetworkSettings:

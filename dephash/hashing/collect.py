@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from packaging.utils import canonicalize_name
 
 from dephash.distributions import parsed_version, url_filename
 from dephash.errors import EnvironmentFailure, InputError
+from dephash.guards.cutoff import before_cutoff, cutoff_text
+from dephash.guards.sources import Confusion, Source, assigned_source, confusion, project_sources
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
-from dephash.index.pages import parse_page_by_version
+from dephash.index.pages import parse_page, parse_page_by_version
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -29,23 +35,76 @@ class ReleaseFiles:
 
     Callable as ``files(name, version)``; the pages come from ``early`` (fetched once,
     possibly while pip still resolves), the find-links locations are read here, once.
+    Files uploaded after ``cutoff`` are left out; a name ``index_for`` assigns to one
+    index (or location) gets that one's files alone.
     """
 
-    def __init__(self, early: EarlyWork, settings: IndexSettings, jobs: int) -> None:
+    def __init__(
+        self,
+        early: EarlyWork,
+        settings: IndexSettings,
+        jobs: int,
+        cutoff: datetime | None = None,
+        index_for: Mapping[str, str] | None = None,
+    ) -> None:
         self.early = early
-        self.link_files = [
-            item
-            for listing in run_parallel(early.client.find_links_files, settings.find_links, jobs)
-            for item in listing
-        ]
+        self.cutoff = cutoff
+        self.links = list(
+            zip(
+                settings.find_links,
+                run_parallel(early.client.find_links_files, settings.find_links, jobs),
+                strict=True,
+            )
+        )
+        self.link_files = [item for _, listing in self.links for item in listing]
+        self.locations = (*settings.index_urls, *settings.find_links)
+        self.index_for = dict(index_for or {})
+        in_use = [Source(location, None) for location in self.locations]
+        for name, location in self.index_for.items():
+            assigned_source(name, location, in_use)  # an error now if it is not in use
 
     def __call__(self, name: str, version: str) -> list[DistFile]:
-        candidates = [*self.early.listing(name, version).result(), *self.link_files]
-        return distinct_files(files_for_version(candidates, name, version))
+        location = self.index_for.get(canonicalize_name(name))
+        if location is not None:
+            files = list(assigned_source(name, location, self.sources(name, version)).files or ())
+        else:
+            candidates = [*self.early.listing(name, version).result(), *self.link_files]
+            files = distinct_files(files_for_version(candidates, name, version))
+        return before_cutoff(files, self.cutoff)
+
+    def sources(self, name: str, version: str) -> list[Source]:
+        """What each index and find-links location serves of ``name==version``."""
+        pages = [
+            (url, None if raw is None else list(parse_page(raw, version).files))
+            for url, raw in self.early.pages(name).result()
+        ]
+        return project_sources(name, version, pages, self.links)
+
+    def assigned(self, name: str) -> str | None:
+        """The location ``--index-for`` assigns ``name`` to, recorded where several are in
+        use (one alone needs no record)."""
+        location = self.index_for.get(canonicalize_name(name))
+        return redact(location) if location is not None and len(self.locations) > 1 else None
+
+    def confusions(self, packages: Sequence[ResolvedPackage]) -> list[Confusion]:
+        """The pinned releases that two sources in use serve differently (none with a
+        single source; a name assigned to one is not compared)."""
+        if len(self.locations) < 2:
+            return []
+        digest = functools.partial(_digest_of, self.early)
+        found = []
+        for package in packages:
+            if package.direct or canonicalize_name(package.name) in self.index_for:
+                continue
+            sources = self.sources(package.name, package.version)
+            conflict = confusion(package.name, package.version, sources, digest)
+            if conflict is not None:
+                found.append(conflict)
+        return found
 
     def newer(self, name: str, version: str) -> list[DistFile]:
         """The files of every release of ``name`` newer than ``version`` the index pages list
-        (none for a version PEP 440 cannot order)."""
+        (none for a version PEP 440 cannot order), but those uploaded after the cutoff."""
         than = parsed_version(version)
         if than is None:
             return []
@@ -56,7 +115,15 @@ class ReleaseFiles:
                 for release in page.groups:
                     if release > than:
                         found += page.files(release)
-        return found
+        return before_cutoff(found, self.cutoff)
+
+
+def _digest_of(early: EarlyWork, item: DistFile) -> str:
+    return early.digest(item).result().hexdigest
+
+
+def _after(cutoff: datetime | None) -> str:
+    return f" uploaded before {cutoff_text(cutoff)}" if cutoff is not None else ""
 
 
 def lock_files(
@@ -86,7 +153,15 @@ def lock_files(
         matching = release_files(package.name, package.version)
         _warn_if_yanked(package, matching)
         pages = _pages_read(early, package.name)
-        chosen = file_filter.select(_with_chosen_file(matching, package, pages), package.name)
+        if release_files.assigned(package.name) is None:
+            matching = _with_chosen_file(matching, package, pages)
+        elif not matching:
+            raise InputError(
+                f"{package.name}=={package.version}: pip chose this version, of which "
+                f"{release_files.assigned(package.name)} (--index-for) serves no file"
+                f"{_after(release_files.cutoff)}: pin a version it serves in the input"
+            )
+        chosen = file_filter.select(matching, package.name)
         if not chosen:
             raise InputError(
                 f"{package.name}=={package.version} has no file for the targets "

@@ -102,6 +102,8 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
         "vulnerability_data_unavailable": [],
         "portability_unjudged": [],
         "allowlisted": [],
+        "uploaded_prior_to": None,
+        "upload_time_unavailable": [],
         "exit_code": 0,
     }
 
