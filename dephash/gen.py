@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from dephash.diff import Changes, compare
-from dephash.environments import describe, files_for, marker_values, targets
+from dephash.environments import describe, files_for, marker_values, python_versions, targets
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import FORMATS
-from dephash.guards.cutoff import cutoff_text
-from dephash.guards.sources import conflicts_message, index_for
+from dephash.guards.sources import index_for
 from dephash.hashing.cache import DigestCache
 from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
 from dephash.hashing.early import EarlyWork
@@ -43,13 +42,13 @@ from dephash.model import (
     MarkerEnvironment,
     Provenance,
     Resolution,
-    ResolvedPackage,
 )
 from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
 from dephash.resolve.environments import place
 from dephash.resolve.graph import via_annotations
+from dephash.resolve.interpreters import interpreter_finder
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.merge import merge, via_everywhere
 from dephash.resolve.pip import PipRunner
@@ -228,7 +227,9 @@ def generate(
             options.resolver.uploaded_prior_to,
             index_for(options.index.index_for),
         )
-        environments = () if options.host_only else _environments(options, resolution)
+        environments = (
+            () if options.host_only else _environments(options, resolution, parsed.requires_python)
+        )
         if environments:
             placements = place(
                 resolution,
@@ -239,6 +240,8 @@ def generate(
                 release_files,
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
+                interpreter_for=interpreter_finder(resolution.environment),
+                newer_files=release_files.newer,
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)
@@ -248,10 +251,7 @@ def generate(
             via = via_annotations(resolution, parsed)
         if not placed:
             raise InputError(f"{source.shown} resolves to no packages: nothing to pin")
-        _warn_about_unpinned_assignments(options, placed)
-        confused = release_files.confusions([package for package, _ in placed])
-        if confused:
-            raise InputError(conflicts_message(confused))
+        release_files.guard([package for package, _ in placed])
         files = lock_files(
             [package for package, _ in placed],
             options.algorithm,
@@ -289,11 +289,7 @@ def generate(
             files_for=file_filter.describe() if file_filter.active else None,
             covers=describe(environments) if environments else None,
             requires_python=parsed.requires_python,
-            uploaded_prior_to=(
-                cutoff_text(options.resolver.uploaded_prior_to)
-                if options.resolver.uploaded_prior_to
-                else None
-            ),
+            uploaded_prior_to=options.resolver.cutoff(),
         ),
         resolution.environment,
         environments,
@@ -304,17 +300,30 @@ def generate(
     return GenResult(lock, resolution, changes, tuple(released))
 
 
-def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
+def _environments(
+    options: GenOptions, resolution: Resolution, requires_python: str | None
+) -> tuple[Environment, ...]:
+    """The Pythons named, else every CPython the input's requires-python admits, else the
+    resolving interpreter's; on the platforms named, else on every OS and machine."""
     host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return targets(options.python_versions or (host,), options.platforms)
+    return targets(
+        options.python_versions or _supported(requires_python) or (host,), options.platforms
+    )
 
 
-def _warn_about_unpinned_assignments(
-    options: GenOptions, placed: Sequence[tuple[ResolvedPackage, str | None]]
-) -> None:
-    pinned = {package.name for package, _ in placed}
-    for name in sorted(index_for(options.index.index_for).keys() - pinned):
-        log.warning("--index-for %s: not pinned, nothing to take from that index", name)
+def _supported(requires_python: str | None) -> tuple[str, ...]:
+    """Every CPython minor version dephash knows that ``requires_python`` admits."""
+    if not requires_python:
+        return ()
+    try:
+        return tuple(python_versions(requires_python))
+    except InputError:
+        log.warning(
+            "requires-python %r admits no CPython version dephash knows: resolving for the "
+            "resolving interpreter's",
+            requires_python,
+        )
+        return ()
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

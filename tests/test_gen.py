@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import runpy
 import subprocess
 import sys
@@ -540,3 +541,61 @@ def test_a_range_of_pythons_names_each_version_it_admits(world: World, workdir: 
     assert (
         "dephash gen --python-version 3.14 --python-version 3.15 --platform linux" in result.stdout
     )
+
+
+def _pyenv_python(version: str) -> Path | None:
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(root.glob(f"versions/{version}.*/bin/python{version}"))
+    return found[-1] if found else None
+
+
+@pytest.mark.skipif(_pyenv_python("3.10") is None, reason="no Python 3.10 under pyenv")
+def test_a_real_interpreter_on_path_resolves_for_its_environment(
+    world: World, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python = _pyenv_python("3.10")
+    assert python is not None
+    bin_dir = workdir.parent / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3.10").symlink_to(python)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (workdir / "in.txt").write_text("gen-modern\n")
+    result = run(
+        "gen", "-v", "-i", world.index, "--python-version", "3.10", "--python-version", "3.11",
+        "--platform", "manylinux_2_39_x86_64", "in.txt",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("gen-")] == [
+        'gen-modern==1.0 ; python_version < "3.11" \\',
+        'gen-modern==2.0 ; python_version >= "3.11" \\',
+    ]
+    (pip_run,) = [line for line in result.stderr.splitlines() if "--python " in line]
+    assert f"--python {bin_dir / 'python3.10'} install --dry-run" in pip_run
+    assert "--only-binary :all:" not in pip_run
+
+
+def test_a_newer_python_gets_the_newer_release_it_admits(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    dist = workdir.parent / "dist"
+    json_index.add_file("gen-next", make_wheel(dist, "gen-next", "1.0"))
+    json_index.add_file("gen-next", make_sdist(dist, "gen-next", "1.0"))
+    newest = make_wheel(dist, "gen-next", "2.0", requires_python=">=3.12")
+    json_index.add_file("gen-next", newest, requires_python=">=3.12")
+    json_index.add_file(
+        "gen-next", make_wheel(dist, "gen-next", "3.0rc1"), requires_python=">=3.12"
+    )
+    json_index.add_file("gen-next", make_wheel(dist, "gen-next", "not.a.version"))
+    (workdir / "in.txt").write_text("gen-next\n")
+    args = ["gen", "-i", json_index.url, "--python-version", "3.11", "--python-version", "3.12"]
+    result = run(*args, "--platform", "linux", "-o", "prod.txt", "in.txt")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "prod.txt").read_text()
+    assert [line for line in text.splitlines() if line.startswith("gen-")] == [
+        'gen-next==1.0 ; python_version < "3.12" \\',
+        'gen-next==2.0 ; python_version >= "3.12" \\',
+    ]
+    # Regenerating keeps both pins, each under its marker.
+    again = run(*args, "--platform", "linux", "-o", "prod.txt", "in.txt")
+    assert again.exit_code == 0, again.output
+    assert (workdir / "prod.txt").read_text() == text

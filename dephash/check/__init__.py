@@ -1,10 +1,10 @@
 """The ``check`` use case: can a pinned file be trusted? It returns findings, never prints.
 
 The checks, in pipeline order: hash-checking completeness (offline), integrity
-of every hash against the files the index serves, yanked releases, dependency
-confusion (with more than one index), the release cooldown (with
---uploaded-prior-to), drift against the input the file was generated from, and
-known vulnerabilities.
+of every hash against the files the index serves, yanked releases, portability
+to every environment the file covers, dependency confusion (with more than one
+index), the release cooldown (with --uploaded-prior-to), drift against the input
+the file was generated from, and known vulnerabilities.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dephash.check import (
     confusion,
     cooldown,
     integrity,
+    portability,
     sync,
     vulnerabilities,
     yanked,
@@ -28,6 +29,7 @@ from dephash.check.lines import location_of, package_of, sort_findings
 from dephash.check.model import CheckOptions, CheckResult, Drift
 from dephash.check.releases import list_releases, pinned_releases
 from dephash.check.vulns import VulnerabilityClient, read_allowlist
+from dephash.environments import targets
 from dephash.errors import InputError
 from dephash.files import display_path, read_text
 from dephash.formats import FORMATS
@@ -39,6 +41,8 @@ from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
+from dephash.markers import python_environment, running_python
+from dephash.model import Environment
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver
 from dephash.resolve.pip import PipRunner
@@ -73,7 +77,8 @@ def check(
     if options.selection and not options.input:
         raise InputError("--extra, --all-extras and --group apply to --input: add --input")
     shown = display_path(options.pinned)
-    pinned = FORMATS["requirements"].read(options.pinned)
+    lock_format = FORMATS["requirements"]
+    pinned = lock_format.read(options.pinned)
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
     build_metadata = functools.partial(
@@ -114,11 +119,21 @@ def check(
     no_upload_time: list[str] = []
     cutoff = options.resolver.uploaded_prior_to
     several = len(settings.index_urls) + len(settings.find_links) > 1
-    assigned = {
-        **recorded_assignments(read_text(options.pinned, shown, "pinned file")),
-        **index_for(options.index.index_for),
-    }
-    with session_for(session, network) as used:
+    unjudged: tuple[str, ...] = ()
+    header = read_text(options.pinned, shown, "pinned file")
+    assigned = {**recorded_assignments(header), **index_for(options.index.index_for)}
+    environments = _environments(options, lock_format.covers(header))
+    with session_for(session, network) as used, ThreadPoolExecutor(max_workers=1) as side:
+        # pip reads the releases' metadata for the portability audit while the index is read.
+        metadata = side.submit(
+            portability.read_metadata,
+            lines,
+            environments,
+            resolver or PipResolver(runner),
+            sync.resolution_arguments(options, pinned, network),
+            python_environment(running_python()),
+            options.resolver.python,
+        )
         found = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
         listings = confusion.assigned_listings(found, assigned)
         checkable = [line for line in lines if completeness.well_formed_hashes(line)]
@@ -127,8 +142,17 @@ def check(
         digests = integrity.file_digests(
             checkable, listings, base, used, network, options.jobs, cache
         )
-        findings += integrity.integrity(checkable, listings, base, digests)
+        findings += integrity.integrity(checkable, listings, base, digests, environments)
         findings += yanked.yanked(lines, listings)
+        if environments:
+            checked.append(portability.NAME)
+            not_portable, unjudged = portability.portability(
+                lines,
+                environments,
+                metadata.result(),
+                lambda name, version: list(listings[(name, version)].files),
+            )
+            findings += not_portable
         if several:
             checked.append(confusion.NAME)
             sha256 = Hasher("sha256", used, network, cache=cache)
@@ -176,4 +200,18 @@ def check(
         allowed,
         tuple(no_upload_time),
         cutoff_text(cutoff) if cutoff is not None else None,
+        unjudged,
     )
+
+
+def _environments(
+    options: CheckOptions, covered: tuple[Environment, ...] | None
+) -> tuple[Environment, ...]:
+    """What to audit portability for: the environments named, else those the file covers."""
+    if options.python_versions or options.platforms:
+        running = running_python()
+        pythons = options.python_versions or tuple(
+            sorted({f"{env.python[0]}.{env.python[1]}" for env in covered or ()})
+        )
+        return targets(pythons or (f"{running.major}.{running.minor}",), options.platforms)
+    return covered or ()

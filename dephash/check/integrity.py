@@ -15,14 +15,20 @@ from dephash.hashing.cache import DigestCache
 from dephash.hashing.hasher import Hasher
 from dephash.http import NetworkSettings
 from dephash.inputs.reqfile import RequirementLine
-from dephash.model import DistFile
+from dephash.model import DistFile, Environment
 from dephash.pools import run_parallel
+from dephash.wheeltags import FileFilter
 
 if TYPE_CHECKING:
     import requests
 
 NAME = "integrity"
 CLAIM = "every hash matches a file the index serves, and every file has a hash"
+# The claim where the file covers some environments only.
+CLAIM_COVERED = (
+    "every hash matches a file the index serves, and every file that installs where it "
+    "covers has a hash"
+)
 
 
 # Each served file's digest in each algorithm a pinned line uses.
@@ -78,11 +84,15 @@ def integrity(
     listings: Mapping[tuple[str, str], Listing],
     base: Path,
     digests: Digests,
+    environments: Sequence[Environment] = (),
 ) -> list[Finding]:
-    """Every hash must be the digest of a file served for its release; every file needs one.
+    """Every hash must be the digest of a file served for its release; every file needs one
+    (where the file covers only ``environments``: every file that installs in one of them).
 
     ``digests`` are :func:`file_digests`' for these lines.
     """
+    pythons = sorted({f"{env.python[0]}.{env.python[1]}" for env in environments})
+    there = FileFilter(tuple(pythons), tuple(sorted({env.platform for env in environments})))
     findings: list[Finding] = []
     for line in lines:
         files = line_files(line, listings, base)
@@ -103,7 +113,7 @@ def integrity(
                         location=where,
                     )
                 )
-        for item in files:
+        for item in there.select(files, package) if environments else files:
             if not any(digests[(item, algorithm)] == digest for algorithm, digest in wanted):
                 findings.append(
                     Finding(

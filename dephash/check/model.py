@@ -33,6 +33,7 @@ class FindingKind(str, Enum):
     CHANGED = "changed"
     MISSING = "missing"
     UNNEEDED = "unneeded"
+    NOT_PORTABLE = "not-portable"
     VULNERABLE = "vulnerable"
 
 
@@ -92,6 +93,9 @@ class CheckOptions:
     selection: Selection = field(default_factory=Selection)
     jobs: int = 8
     cache_dir: str | None = None
+    # The environments to audit portability for [default: those the file's header names].
+    python_versions: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,10 @@ class CheckResult:
     """What ``dephash check`` found.
 
     ``checked`` names the checks that ran; ``unavailable`` says, per release,
-    where vulnerability data could not be had, and ``no_upload_time`` where the
-    cooldown's upload times could not (the run must then fail: no claim is made
-    about those releases). ``cutoff`` is the cooldown's, as recorded.
+    where vulnerability data could not be had, ``no_upload_time`` where the
+    cooldown's upload times could not, and ``unjudged``, per environment, where
+    portability could not be judged (the run must then fail: no claim is made
+    about those). ``cutoff`` is the cooldown's, as recorded.
     """
 
     file: str
@@ -116,6 +121,7 @@ class CheckResult:
     allowed: tuple[str, ...] = ()
     no_upload_time: tuple[str, ...] = ()
     cutoff: str | None = None
+    unjudged: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:

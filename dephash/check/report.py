@@ -11,6 +11,7 @@ from dephash.check import (
     confusion,
     cooldown,
     integrity,
+    portability,
     sync,
     vulnerabilities,
     yanked,
@@ -21,7 +22,8 @@ from dephash.redact import redact
 
 # What a clean run may claim, per check that ran (sync names the input it is in sync with).
 _CLEAN = {
-    step.NAME: step.CLAIM for step in (completeness, integrity, yanked, confusion, vulnerabilities)
+    step.NAME: step.CLAIM
+    for step in (completeness, integrity, yanked, portability, confusion, vulnerabilities)
 }
 _SKIPPED_OFFLINE = "offline: integrity and yanked releases not checked"
 
@@ -66,6 +68,9 @@ def check_text(result: CheckResult) -> str:
     if result.unavailable:
         lines += ["", "No vulnerability data could be had for:"]
         lines += [f"  {entry}" for entry in result.unavailable]
+    if result.unjudged:
+        lines += ["", "Portability could not be judged for:"]
+        lines += [f"  {entry}" for entry in result.unjudged]
     if result.no_upload_time:
         lines += ["", "No upload times could be had for (the cooldown is not checked):"]
         lines += [f"  {entry}" for entry in result.no_upload_time]
@@ -80,12 +85,16 @@ def summary(result: CheckResult) -> str:
     counted = f"{_plural(result.requirements, 'requirement')}, {_plural(result.hashes, 'hash')}" + (
         f", {_plural(result.files, 'file')} served" if integrity.NAME in result.checked else ""
     )
-    if result.findings or result.unavailable or result.no_upload_time:
+    if result.findings or result.unavailable or result.no_upload_time or result.unjudged:
         verdict = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         if result.unavailable:
             verdict += (
                 ", vulnerability data unavailable for "
                 f"{_plural(len(result.unavailable), 'pinned release')}"
+            )
+        if result.unjudged:
+            verdict += (
+                f", portability not judged for {_plural(len(result.unjudged), 'environment')}"
             )
         if result.no_upload_time:
             verdict += (
@@ -97,6 +106,8 @@ def summary(result: CheckResult) -> str:
     for name in result.checked:
         if name == sync.NAME:
             claims.append(f"in sync with {result.input}")
+        elif name == integrity.NAME and portability.NAME in result.checked:
+            claims.append(integrity.CLAIM_COVERED)
         elif name == cooldown.NAME:
             claims.append(cooldown.CLAIM.format(cutoff=result.cutoff))
         else:
@@ -122,6 +133,7 @@ def check_json(result: CheckResult, exit_code: ExitCode) -> str:
         "findings": [_finding(finding) for finding in result.findings],
         "drift": [asdict(entry) for entry in result.drift],
         "vulnerability_data_unavailable": list(result.unavailable),
+        "portability_unjudged": list(result.unjudged),
         "allowlisted": list(result.allowed),
         "uploaded_prior_to": result.cutoff,
         "upload_time_unavailable": list(result.no_upload_time),

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from dephash.formats.requirements import RequirementsFormat
 from dephash.inputs.reqfile import RequirementsFile
-from dephash.model import Lock
+from dephash.model import Environment, Lock
 
 
 class LockFormat(Protocol):
@@ -23,6 +23,10 @@ class LockFormat(Protocol):
 
     def render(self, lock: Lock, annotate: bool = True) -> str:
         """The whole file for ``lock``; ``annotate`` adds what requires each package."""
+        ...
+
+    def covers(self, text: str) -> tuple[Environment, ...] | None:
+        """The environments a file's ``text`` says it covers (``None``: it does not say)."""
         ...
 
     def read(self, path: str) -> RequirementsFile:

@@ -4,10 +4,14 @@ reads them. Rendering is pure: plain data in, text out."""
 from __future__ import annotations
 
 from dephash import __version__
+from dephash.environments import parse_description
 from dephash.formats.lines import one_line
 from dephash.guards.sources import ANNOTATION
 from dephash.inputs.reqfile import RequirementsFile, parse_requirements
-from dephash.model import Lock, LockedPackage
+from dephash.model import Environment, Lock, LockedPackage
+
+_COVERS = "# It covers "
+_HOST_ONLY = "the interpreter that resolved it only."
 
 
 def render_package(package: LockedPackage, algorithm: str, annotate: bool = True) -> str:
@@ -46,11 +50,7 @@ def header(lock: Lock) -> list[str]:
         if provenance.files_for
         else "every distribution file."
     )
-    covers = (
-        f"It covers {provenance.covers}."
-        if provenance.covers
-        else "It covers the interpreter that resolved it only."
-    )
+    covers = f"It covers {provenance.covers}." if provenance.covers else f"It covers {_HOST_ONLY}"
     cooldown = (
         [f"Only files uploaded before {provenance.uploaded_prior_to} (--uploaded-prior-to)."]
         if provenance.uploaded_prior_to
@@ -81,6 +81,17 @@ class RequirementsFormat:
         for package in sorted(lock.packages, key=lambda package: package.name):
             text += render_package(package, lock.algorithm, annotate)
         return text
+
+    def covers(self, text: str) -> tuple[Environment, ...] | None:
+        """The environments the header of a file's ``text`` says it covers: none for a file
+        made for the resolving interpreter alone, ``None`` where no header says."""
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                return None
+            if line.startswith(_COVERS) and line.endswith("."):
+                described = line.removeprefix(_COVERS)
+                return () if described == _HOST_ONLY else parse_description(described[:-1])
+        return None
 
     def read(self, path: str) -> RequirementsFile:
         """The file's lines, leniently: lines that cannot be pinned by hash say why."""

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from packaging.utils import canonicalize_name
 
-from dephash.distributions import url_filename
+from dephash.distributions import parsed_version, url_filename
 from dephash.errors import EnvironmentFailure, InputError
 from dephash.guards.cutoff import before_cutoff, cutoff_text
 from dephash.guards.sources import (
@@ -17,12 +17,14 @@ from dephash.guards.sources import (
     Source,
     assigned_source,
     by_project,
+    conflicts_message,
     confusion,
     project_sources,
 )
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
+from dephash.index.pages import parse_page_by_version
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -85,6 +87,16 @@ class ReleaseFiles:
         location = self.index_for.get(canonicalize_name(name))
         return redact(location) if location is not None and len(self.locations) > 1 else None
 
+    def guard(self, packages: Sequence[ResolvedPackage]) -> None:
+        """Refuse the pinned releases two sources serve differently (an InputError naming
+        them); warn about an ``--index-for`` name that is not pinned."""
+        pinned = {canonicalize_name(package.name) for package in packages}
+        for name in sorted(self.index_for.keys() - pinned):
+            log.warning("--index-for %s: not pinned, nothing to take from that index", name)
+        confused = self.confusions(packages)
+        if confused:
+            raise InputError(conflicts_message(confused))
+
     def confusions(self, packages: Sequence[ResolvedPackage]) -> list[Confusion]:
         """The pinned releases that two sources in use serve differently (none with a
         single source; a name assigned to one is not compared)."""
@@ -100,6 +112,21 @@ class ReleaseFiles:
             if conflict is not None:
                 found.append(conflict)
         return found
+
+    def newer(self, name: str, version: str) -> list[DistFile]:
+        """The files of every release of ``name`` newer than ``version`` the index pages list
+        (none for a version PEP 440 cannot order), but those uploaded after the cutoff."""
+        than = parsed_version(version)
+        if than is None:
+            return []
+        found: list[DistFile] = []
+        for _, raw in self.early.pages(name).result():
+            if raw is not None:
+                page = parse_page_by_version(raw)
+                for release in page.groups:
+                    if release > than:
+                        found += page.files(release)
+        return before_cutoff(found, self.cutoff)
 
 
 def _digest_of(early: EarlyWork, item: DistFile) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dephash.errors import PipError
+from dephash.hashing.collect import ReleaseFiles
 from dephash.hashing.early import EarlyWork
 from dephash.hashing.hasher import Hasher
 from dephash.hashing.progress import NoProgress
@@ -199,3 +200,28 @@ def test_a_failure_to_connect_is_raised_where_the_client_is_needed() -> None:
     work.close()
     with pytest.raises(OSError, match="no network stack"):
         assert work.client
+
+
+def test_release_files_lists_every_newer_release_of_a_project(
+    json_index: JsonIndex, tmp_path: Path
+) -> None:
+    published(json_index, "later", make_wheel(tmp_path, "later", "1.0"))
+    (two,) = published(json_index, "later", make_wheel(tmp_path, "later", "2.0"))
+    (ten,) = published(json_index, "later", make_sdist(tmp_path, "later", "10.0"))
+    session = make_session(FAST)
+    # A second index, which does not list the project at all.
+    settings = IndexSettings(json_index.url, extra_index_urls=(json_index.url + "nowhere/",))
+    work = EarlyWork(
+        lambda: (IndexClient(session, FAST), Hasher("sha512", session, FAST)),
+        FileFilter().select,
+        2,
+        settings=lambda: settings,
+    )
+    work.start()
+    try:
+        files = ReleaseFiles(work, IndexSettings(), 1)
+        found = files.newer("later", "1.0")
+        assert sorted(item.filename for item in found) == sorted([two.filename, ten.filename])
+        assert files.newer("later", "not-a-version") == []
+    finally:
+        work.close()

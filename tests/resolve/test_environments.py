@@ -3,6 +3,7 @@ merge into one set of pins with markers. pip is a fake here; tests/test_gen.py r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
-from dephash.resolve.environments import Placement, environment_arguments, place, walk
+from dephash.resolve.environments import Placement, place, walk
 from dephash.resolve.merge import merge
+from dephash.resolve.pipinput import environment_arguments
 from tests.support.fakes import FakeResolver
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
@@ -211,6 +213,96 @@ def test_an_environment_pip_cannot_resolve_for_is_an_error_naming_it(workdir: Pa
     stuck = FakeResolver([host])
     with pytest.raises(InputError, match=r"pip's answer still lacks winonly"):
         place(host, roots, [WINDOWS], stuck, REQUEST, pure, lambda env: {})
+
+
+def test_a_real_interpreter_of_the_environment_resolves_for_it(workdir: Path) -> None:
+    host = Resolution((package("app", "1.0", "backport ; python_version < '3.11'"),))
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    old = Resolution((*host.packages, package("backport", "1.0")))
+    resolver = FakeResolver([ResolutionError("the host's Python cannot have it"), old])
+    (placement,) = place(
+        host, roots, [OLD], resolver, REQUEST, pure, lambda env: {},
+        interpreter_for=lambda env: "/opt/python3.10",
+    )  # fmt: skip
+    assert set(placement.packages) == {"app", "backport"}
+    _, request = resolver.requests
+    assert (request.python, request.arguments) == ("/opt/python3.10", REQUEST.arguments)
+
+
+def test_without_one_the_error_says_which_interpreter_would_serve(workdir: Path) -> None:
+    host = Resolution((package("app", "1.0", "backport ; python_version < '3.11'"),))
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    failing = FakeResolver([ResolutionError("no wheel of backport")])
+    with pytest.raises(InputError) as raised:
+        place(host, roots, [OLD], failing, REQUEST, pure, lambda env: {})
+    assert str(raised.value) == (
+        "cannot resolve for CPython 3.10 on Linux on x86_64: no wheel of backport (runs for "
+        "another platform or Python take wheels only; a python3.10 on PATH lets pip build "
+        "sdists on this machine's)"
+    )
+    real = FakeResolver([ResolutionError("pip says no")])
+    with pytest.raises(InputError) as raised:
+        place(host, roots, [OLD], real, REQUEST, pure, lambda env: {},
+              interpreter_for=lambda env: "/opt/python3.10")  # fmt: skip
+    assert str(raised.value) == "cannot resolve for CPython 3.10 on Linux on x86_64: pip says no"
+
+
+NEW = environment((3, 12), OS.LINUX, Machine.X86_64)
+NEW_WINDOWS = environment((3, 12), OS.WINDOWS, Machine.X86_64)
+NEW_ARM = environment((3, 12), OS.LINUX, Machine.ARM64)
+
+
+def only_new_pythons(name: str, version: str) -> list[DistFile]:
+    """lib 2.0 requires Python 3.12: the host, on 3.11, resolved 1.0."""
+    if name != "lib":
+        return []
+    return [
+        DistFile("lib-2.0-py3-none-any.whl", "https://files/lib-2.0.whl", requires_python=">=3.12")
+    ]
+
+
+def test_each_python_gets_the_newest_release_it_admits(workdir: Path) -> None:
+    host = Resolution(
+        (package("app", "1.0", "lib"), package("lib", "1.0")),
+        marker_values(replace(LINUX, patch=7)),
+    )
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    newer = Resolution((package("app", "1.0", "lib"), package("lib", "2.0")))
+    resolver = FakeResolver([newer])
+    placements = place(
+        host, roots, [LINUX, NEW_WINDOWS, NEW_ARM, NEW], resolver, REQUEST, pure,
+        lambda env: {}, newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert [p.packages["lib"].version for p in placements] == ["1.0", "2.0", "2.0", "2.0"]
+    (request,) = resolver.requests  # one run for 3.12, on the host's OS and machine
+    assert request.arguments[2:] == tuple(environment_arguments(NEW))
+
+
+def test_a_kept_pin_or_an_answer_that_does_not_serve_runs_again(workdir: Path) -> None:
+    host = Resolution(
+        (package("app", "1.0", "lib"), package("lib", "1.0")),
+        marker_values(replace(LINUX, patch=7)),
+    )
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    kept = FakeResolver([ResolutionError("must not run")])
+    placements = place(
+        host, roots, [LINUX, NEW], kept, REQUEST, pure, lambda env: {"lib": "1.0"},
+        newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert [p.packages["lib"].version for p in placements] == ["1.0", "1.0"]
+    linux = Resolution((package("app", "1.0", "lib", "win ; sys_platform == 'win32'"),
+                        package("lib", "2.0")))  # fmt: skip
+    windows = Resolution((*linux.packages, package("win", "1.0")))
+    resolver = FakeResolver([linux, windows])
+    placements = place(
+        host, roots, [NEW_WINDOWS, NEW], resolver, REQUEST, pure, lambda env: {},
+        newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert set(placements[0].packages) == {"app", "lib", "win"}
+    assert [r.arguments[2:] for r in resolver.requests] == [
+        tuple(environment_arguments(NEW)),
+        tuple(environment_arguments(NEW_WINDOWS)),
+    ]
 
 
 def test_environment_arguments_choose_files_for_the_environment() -> None:

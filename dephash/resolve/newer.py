@@ -1,0 +1,44 @@
+"""Whether pip would choose a newer release in an environment than on the host.
+
+The host's packages serve an environment when they fit it; but a newer Python may admit a
+newer release that the host's Python excludes (numpy 2.5 requires Python 3.12; a host on
+3.11 resolves 2.4). pip in that environment would choose the newer one, so the
+environment is resolved on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from packaging.version import Version
+
+from dephash.distributions import split_version
+from dephash.markers import python_allows
+from dephash.model import DistFile, Environment, ResolvedPackage
+
+# The files of every release of a project newer than a version, as the indexes list them.
+NewerFiles = Callable[[str, str], Sequence[DistFile]]
+
+
+def newer_release(
+    package: ResolvedPackage,
+    env: Environment,
+    host_python: Version,
+    newer_files: NewerFiles,
+    pre: bool = False,
+) -> str | None:
+    """A release of ``package`` newer than the one resolved that ``env``'s Python admits and
+    the host's excludes (by Requires-Python), or ``None``: yanked files and pre-releases
+    (unless ``pre``) do not count, as pip would not choose them."""
+    python = Version(f"{env.python[0]}.{env.python[1]}")
+    if package.direct or (python.major, python.minor) == (host_python.major, host_python.minor):
+        return None
+    for item in newer_files(package.name, package.version):
+        version = split_version(item.filename)
+        if item.yanked is not None or version is None or (version.is_prerelease and not pre):
+            continue
+        if python_allows(item.requires_python, python) and not python_allows(
+            item.requires_python, host_python
+        ):
+            return str(version)
+    return None
