@@ -67,6 +67,13 @@ class Machine(str, Enum):
     ARM64 = "arm64"
 
 
+class Format(str, Enum):
+    """The lock formats, as ``--format`` names them (``dephash.formats`` holds each one)."""
+
+    REQUIREMENTS = "requirements"
+    PYLOCK = "pylock"
+
+
 @dataclass(frozen=True, order=True)
 class Environment:
     """Where a lock must install: a CPython minor version, an OS and a machine.

@@ -20,7 +20,7 @@ from dephash.check.releases import list_releases, pinned_releases
 from dephash.check.vulns import VulnerabilityClient, read_allowlist
 from dephash.errors import InputError
 from dephash.files import display_path
-from dephash.formats import FORMATS
+from dephash.formats import read_pinned
 from dephash.hashing.cache import DigestCache
 from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
@@ -58,7 +58,7 @@ def check(
     if options.selection and not options.input:
         raise InputError("--extra, --all-extras and --group apply to --input: add --input")
     shown = display_path(options.pinned)
-    pinned = FORMATS["requirements"].read(options.pinned)
+    pinned = read_pinned(options.pinned)
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
     build_metadata = functools.partial(

@@ -17,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 
 from dephash.distributions import file_version
 from dephash.files import display_path
-from dephash.formats import FORMATS
+from dephash.formats import read_pinned
 from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.pages import ProjectPage, VersionedPage, group_by_version
@@ -68,7 +68,7 @@ def check_pinned_file(
 ) -> OutdatedReport:
     """What is outdated in the pinned file at ``path``, for ``python``."""
     shown = display_path(options.path)
-    parsed = FORMATS["requirements"].read(str(path))
+    parsed = read_pinned(str(path))
     pins, skipped = read_pins(parsed, python_environment(python))
     names = sorted({pin.name for pin in pins})
     timeout = DEFAULT_TIMEOUT if options.timeout is None else options.timeout
