@@ -69,6 +69,21 @@ def _algorithms(hashes: Sequence[str]) -> set[str]:
     return {value.split(":", 1)[0] for value in hashes}
 
 
+def _line_algorithms(line: RequirementLine, algorithm: str) -> set[str]:
+    """The algorithms a pin is hashed in. A lock that names each file keeps several digests of
+    each: its files count as hashed in ``algorithm`` where each has that digest."""
+    if not line.files:
+        return _algorithms(line.hashes)
+    each = [set(dict(item.hashes)) for item in line.files]
+    return {algorithm} if all(algorithm in names for names in each) else set().union(*each)
+
+
+def _line_hashes(line: RequirementLine, algorithm: str) -> set[str]:
+    if not line.files:
+        return set(line.hashes)
+    return {f"{algorithm}:{item.digest(algorithm)}" for item in line.files}
+
+
 def same_version(left: str, right: str) -> bool:
     """Whether two version strings name the same version (PEP 440 normalised)."""
     try:
@@ -131,7 +146,7 @@ def compare(
         {key: f"{line.name}=={line.pinned_version}" for key, line in before.items()},
         {key: f"{package.name}=={package.version}" for key, package in after.items()},
     )
-    old_algorithms = set().union(*(_algorithms(line.hashes) for line in before.values()))
+    old_algorithms = set().union(*(_line_algorithms(line, algorithm) for line in before.values()))
     comparable = not old_algorithms or old_algorithms == {algorithm}
     upgraded: list[VersionChange] = []
     downgraded: list[VersionChange] = []
@@ -146,7 +161,8 @@ def compare(
             continue
         if not comparable:
             continue
-        old_hashes, new_hashes = set(before[name].hashes), set(package.hashes(algorithm))
+        old_hashes = _line_hashes(before[name], algorithm)
+        new_hashes = set(package.hashes(algorithm))
         if new_hashes - old_hashes:
             new_files.append(
                 HashChange(name, package.version, added=tuple(sorted(new_hashes - old_hashes)))
