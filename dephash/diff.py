@@ -139,12 +139,21 @@ def compare(
     before = {
         _keyed(line.name, line.marker): line
         for line in old
-        if line.name and line.pinned_version and not line.constraint
+        if line.name and (line.pinned_version or line.url) and not line.constraint
     }
     after = {_keyed(package.name, package.marker): package for package in new}
+    # A direct URL is pinned by its URL, on both sides.
     pins = diff_pins(
-        {key: f"{line.name}=={line.pinned_version}" for key, line in before.items()},
-        {key: f"{package.name}=={package.version}" for key, package in after.items()},
+        {
+            key: f"{line.name} @ {line.url}" if line.url else f"{line.name}=={line.pinned_version}"
+            for key, line in before.items()
+        },
+        {
+            key: f"{package.name} @ {package.url}"
+            if package.url
+            else f"{package.name}=={package.version}"
+            for key, package in after.items()
+        },
     )
     old_algorithms = set().union(*(_line_algorithms(line, algorithm) for line in before.values()))
     comparable = not old_algorithms or old_algorithms == {algorithm}
@@ -153,11 +162,12 @@ def compare(
     new_files: list[HashChange] = []
     replaced: list[HashChange] = []
     for name in sorted(set(before) & set(after)):
-        old_version = before[name].pinned_version or ""
+        old_version = before[name].url or before[name].pinned_version or ""
         package = after[name]
         if name in pins.changed:
-            change = VersionChange(name, old_version, package.version)
-            (upgraded if _newer(old_version, package.version) else downgraded).append(change)
+            new_version = package.url or package.version
+            change = VersionChange(name, old_version, new_version)
+            (upgraded if _newer(old_version, new_version) else downgraded).append(change)
             continue
         if not comparable:
             continue
@@ -174,7 +184,7 @@ def compare(
     only_algorithm = next(iter(old_algorithms)) if len(old_algorithms) == 1 else "mixed"
     return Changes(
         added=tuple((n, after[n].version) for n in pins.added),
-        removed=tuple((n, before[n].pinned_version or "") for n in pins.removed),
+        removed=tuple((n, before[n].url or before[n].pinned_version or "") for n in pins.removed),
         upgraded=tuple(upgraded),
         downgraded=tuple(downgraded),
         new_files=tuple(new_files),
