@@ -191,8 +191,8 @@ def test_one_sdist_is_kept_tar_gz_first_and_the_others_said(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     files = (sdist("demo-1.0.zip"), sdist("demo-1.0.tar.gz"), sdist("demo-1.0.tar.bz2"))
-    with caplog.at_level(logging.WARNING):
-        entry = rendered(lock(package(*files, requires_python="not >= valid")))["packages"][0]
+    caplog.set_level(logging.WARNING, logger="dephash")
+    entry = rendered(lock(package(*files, requires_python="not >= valid")))["packages"][0]
     assert entry["sdist"]["name"] == "demo-1.0.tar.gz"
     assert "requires-python" not in entry
     assert "wheels" not in entry
@@ -201,6 +201,7 @@ def test_one_sdist_is_kept_tar_gz_first_and_the_others_said(
 
 
 def test_a_zip_sdist_alone_is_kept(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="dephash")
     entry = rendered(lock(package(wheel(), sdist("demo-1.0.zip"))))["packages"][0]
     assert entry["sdist"]["name"] == "demo-1.0.zip"
     assert caplog.text == ""
