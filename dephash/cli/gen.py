@@ -154,6 +154,9 @@ def gen(
     environment gets a line per version. Every distribution file of each
     pinned version is hashed (every wheel and the sdist), so that the file
     installs with 'pip install --require-hashes' wherever it covers.
+
+    With -o pylock.toml (or pylock.NAME.toml, or --format pylock) the lock is
+    a PEP 751 pylock.toml: each file with its URL, size and digests.
     """
     configure_logging(verbose, quiet)
     from dephash.diff import summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import tempfile
@@ -427,3 +428,38 @@ def test_the_document_is_what_is_rendered() -> None:
     assert PylockFormat().render(value) == tomli_w.dumps(lock_document(value))
     assert RequirementsFormat().name == "requirements"
     assert PylockFormat().name == "pylock"
+
+
+# What an index serves or a user types, with every character that could end a line or a string.
+hostile = st.text(
+    st.sampled_from(["\n", "\r", '"', "'", "\\", "]", "[", "=", "#", "\u2028", "a"]), min_size=1
+)
+
+
+@given(hostile, hostile, hostile)
+def test_no_value_can_become_a_key_or_a_table_of_its_own(via: str, shown: str, url: str) -> None:
+    value = lock(
+        package(
+            wheel(),
+            sdist("demo-1.0.tar.gz"),
+            via=(via, shown),
+            index=f"https://{url}/simple/",
+        ),
+        provenance=Provenance(shown, f"dephash gen {shown}", files_for=via, covers=url),
+    )
+    document = tomllib.loads(PylockFormat().render(value))
+    assert sorted(document) == ["created-by", "lock-version", "packages", "tool"]
+    (entry,) = document["packages"]
+    assert entry["tool"]["dephash"]["via"] == [via, shown]
+    assert entry["index"] == f"https://{url}/simple/"
+    provenance = document["tool"]["dephash"]
+    assert (provenance["input"], provenance["files"], provenance["covers"]) == (shown, via, url)
+
+
+@given(st.text(max_size=300))
+def test_arbitrary_text_is_bad_input_never_a_crash(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pylock.toml"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.suppress(InputError):
+            read_pinned(str(path))
