@@ -35,7 +35,8 @@ class LockFormat(Protocol):
 
 __all__ = ["FORMATS", "Format", "LockFormat", "format_of", "read_pinned"]
 
-FORMATS: Mapping[Format, LockFormat] = {
+# Keyed by Format, a str: FORMATS["pylock"] is FORMATS[Format.PYLOCK].
+FORMATS: Mapping[str, LockFormat] = {
     Format.REQUIREMENTS: RequirementsFormat(),
     Format.PYLOCK: PylockFormat(),
 }

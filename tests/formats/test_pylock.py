@@ -20,6 +20,7 @@ from packaging.pylock import Pylock
 from dephash import __version__
 from dephash.environments import environment
 from dephash.errors import InputError
+from dephash.files import parse_toml
 from dephash.formats import FORMATS, Format, LockFormat, format_of, read_pinned
 from dephash.formats.pylock import PylockFormat, is_pylock_name, lock_document
 from dephash.formats.requirements import RequirementsFormat
@@ -69,9 +70,9 @@ def package(*files: LockedFile, **kw: Any) -> LockedPackage:
 
 
 def rendered(value: Lock, annotate: bool = True) -> dict[str, Any]:
-    text = PylockFormat().render(value, annotate)
-    Pylock.from_dict(tomllib.loads(text))  # what pip and uv read
-    return tomllib.loads(text)
+    document = parse_toml(PylockFormat().render(value, annotate), "pylock.toml")
+    Pylock.from_dict(document)  # what pip and uv read
+    return document
 
 
 def test_a_lock_names_every_file_with_its_url_size_upload_time_and_digests() -> None:
