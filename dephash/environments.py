@@ -4,6 +4,7 @@ them in a line a person reads, and the PEP 508 marker that holds in exactly that
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -36,6 +37,7 @@ _MACHINE = {
 # The CPython minor versions dephash knows of (what "every Python" means).
 KNOWN_PYTHONS = tuple((3, minor) for minor in range(8, 16))
 _OS_LABEL = {OS.LINUX: "Linux", OS.MACOS: "macOS", OS.WINDOWS: "Windows"}
+_OS_BY_LABEL = {label: os for os, label in _OS_LABEL.items()}
 
 
 def environment(python: tuple[int, int], os: OS, machine: Machine) -> Environment:
@@ -186,7 +188,8 @@ def _places(environments: Sequence[Environment]) -> str:
     tags = {env.platform for env in environments} - set(NEWEST_PLATFORM.values())
     oses = [os for os in OS if os in by_os]
     if tags:
-        return _and(sorted(tags))
+        # A tag names what no OS and machine alone would: name every environment by its tag.
+        return _and(sorted({env.platform for env in environments}))
     if len(machine_sets) == 1:
         machines = [m.value for m in Machine if m in next(iter(machine_sets))]
         on = f", each on {_and(machines)}" if len(machines) > 1 else f" on {machines[0]}"
@@ -198,6 +201,34 @@ def _places(environments: Sequence[Environment]) -> str:
 
 def _and(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _words(text: str) -> list[str]:
+    head, _, last = text.rpartition(" and ")
+    return [*(head.split(", ") if head else ()), last]
+
+
+def parse_description(text: str) -> tuple[Environment, ...] | None:
+    """The environments a line :func:`describe` wrote names, or ``None`` if it is not one."""
+    match = re.fullmatch(r"CPython ([0-9., and]+?) on (.+)", text.strip())
+    if match is None:
+        return None
+    try:
+        pythons = [_minor(word) for word in _words(match.group(1))]
+        if "_" in match.group(2) and " on " not in match.group(2):
+            found = [env for tag in _words(match.group(2)) for env in from_platform(tag, pythons)]
+        else:
+            found = [
+                environment(python, _OS_BY_LABEL[os], Machine(machine))
+                for part in match.group(2).split("; ")
+                for oses, machines in [re.split(r",? each on | on ", part, maxsplit=1)]
+                for os in _words(oses)
+                for machine in _words(machines)
+                for python in pythons
+            ]
+    except (InputError, KeyError, ValueError):
+        return None
+    return tuple(sorted(set(found)))
 
 
 def marker_for(chosen: Iterable[Environment], universe: Iterable[Environment]) -> str | None:

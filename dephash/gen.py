@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from dephash.diff import Changes, compare
-from dephash.environments import describe, files_for, marker_values, targets
+from dephash.environments import describe, files_for, marker_values, python_versions, targets
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import read_pinned
@@ -48,6 +48,7 @@ from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver, ResolveRequest
 from dephash.resolve.environments import place
 from dephash.resolve.graph import via_annotations
+from dephash.resolve.interpreters import interpreter_finder
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.merge import merge, via_everywhere
 from dephash.resolve.pip import PipRunner
@@ -222,7 +223,9 @@ def generate(
                 raise
         settings = early.settings()
         release_files = ReleaseFiles(early, settings, options.jobs)
-        environments = () if options.host_only else _environments(options, resolution)
+        environments = (
+            () if options.host_only else _environments(options, resolution, parsed.requires_python)
+        )
         if environments:
             placements = place(
                 resolution,
@@ -233,6 +236,7 @@ def generate(
                 release_files,
                 lambda env: kept_versions(old_lines, options, marker_values(env))[0],
                 options.resolver.only_binary,
+                interpreter_for=interpreter_finder(resolution.environment),
             )
             placed = merge(placements, environments)
             via = via_everywhere(placements, parsed)
@@ -289,9 +293,30 @@ def generate(
     return GenResult(lock, resolution, changes, tuple(released))
 
 
-def _environments(options: GenOptions, resolution: Resolution) -> tuple[Environment, ...]:
+def _environments(
+    options: GenOptions, resolution: Resolution, requires_python: str | None
+) -> tuple[Environment, ...]:
+    """The Pythons named, else every CPython the input's requires-python admits, else the
+    resolving interpreter's; on the platforms named, else on every OS and machine."""
     host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return targets(options.python_versions or (host,), options.platforms)
+    return targets(
+        options.python_versions or _supported(requires_python) or (host,), options.platforms
+    )
+
+
+def _supported(requires_python: str | None) -> tuple[str, ...]:
+    """Every CPython minor version dephash knows that ``requires_python`` admits."""
+    if not requires_python:
+        return ()
+    try:
+        return tuple(python_versions(requires_python))
+    except InputError:
+        log.warning(
+            "requires-python %r admits no CPython version dephash knows: resolving for the "
+            "resolving interpreter's",
+            requires_python,
+        )
+        return ()
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

@@ -15,6 +15,7 @@ from dephash.environments import (
     marker_for,
     marker_values,
     overlap,
+    parse_description,
     platform_tags,
     python_versions,
 )
@@ -167,12 +168,39 @@ def test_unknown_platforms_are_refused(value: str) -> None:
             "CPython 3.11 on Linux on arm64; macOS on x86_64",
         ),
         (from_platform("manylinux_2_17_x86_64", PY311), "CPython 3.11 on manylinux_2_17_x86_64"),
+        (
+            [
+                *from_platform("win_amd64", [(3, 12)]),
+                *from_platform("manylinux_2_17_x86_64", [(3, 12)]),
+            ],
+            "CPython 3.12 on manylinux_2_17_x86_64 and win_amd64",
+        ),
+        (
+            [*from_platform("windows", PY311), *from_platform("manylinux_2_17_x86_64", PY311)],
+            "CPython 3.11 on manylinux_2_17_x86_64, win_amd64 and win_arm64",
+        ),
     ],
 )
-def test_environments_are_named_in_a_line_a_person_reads(
+def test_environments_are_named_in_a_line_a_person_reads_and_read_back(
     environments: list[Environment], text: str
 ) -> None:
     assert describe(environments) == text
+    assert parse_description(text) == tuple(sorted(set(environments)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the interpreter that resolved it only",
+        "CPython 3.11 on Mars",
+        "CPython 3.11 on Linux on sparc",
+        "CPython three on Linux on x86_64",
+        "CPython 3.11 on solaris_2_x86_64",
+        "CPython 3.11 on Linux",
+    ],
+)
+def test_a_line_describe_did_not_write_is_not_read(text: str) -> None:
+    assert parse_description(text) is None
 
 
 def test_markers_overlap_where_one_environment_satisfies_both() -> None:

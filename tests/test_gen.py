@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import runpy
 import subprocess
 import sys
@@ -523,3 +524,34 @@ def test_a_range_of_pythons_names_each_version_it_admits(world: World, workdir: 
     assert (
         "dephash gen --python-version 3.14 --python-version 3.15 --platform linux" in result.stdout
     )
+
+
+def _pyenv_python(version: str) -> Path | None:
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(root.glob(f"versions/{version}.*/bin/python{version}"))
+    return found[-1] if found else None
+
+
+@pytest.mark.skipif(_pyenv_python("3.10") is None, reason="no Python 3.10 under pyenv")
+def test_a_real_interpreter_on_path_resolves_for_its_environment(
+    world: World, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    python = _pyenv_python("3.10")
+    assert python is not None
+    bin_dir = workdir.parent / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3.10").symlink_to(python)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    (workdir / "in.txt").write_text("gen-modern\n")
+    result = run(
+        "gen", "-v", "-i", world.index, "--python-version", "3.10", "--python-version", "3.11",
+        "--platform", "manylinux_2_39_x86_64", "in.txt",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("gen-")] == [
+        'gen-modern==1.0 ; python_version < "3.11" \\',
+        'gen-modern==2.0 ; python_version >= "3.11" \\',
+    ]
+    (pip_run,) = [line for line in result.stderr.splitlines() if "--python " in line]
+    assert f"--python {bin_dir / 'python3.10'} install --dry-run" in pip_run
+    assert "--only-binary :all:" not in pip_run

@@ -197,3 +197,26 @@ def test_a_file_that_is_not_toml_is_one_line_of_bad_input(workdir: Path) -> None
     assert result.stderr.startswith("dephash: error: pyproject.toml: not valid TOML: ")
     assert result.stderr.endswith(": Invalid value (at line 3, the end of the file)\n")
     assert not (workdir / "prod.txt").exists()
+
+
+def test_the_projects_requires_python_chooses_the_pythons_covered(
+    world: ProjectWorld, workdir: Path
+) -> None:
+    write_static(workdir / "proj")
+    result = run("gen", "-i", world.index, "--platform", "linux", "proj/pyproject.toml")
+    assert result.exit_code == 0, result.output
+    assert (
+        "# It covers CPython 3.10, 3.11, 3.12, 3.13, 3.14 and 3.15 on Linux, each on x86_64 "
+        "and arm64.\n"
+    ) in result.stdout
+    named = run("gen", "-i", world.index, "--python-version", "3.12", "proj/pyproject.toml")
+    assert "# It covers CPython 3.12 on Linux, macOS and Windows" in named.stdout
+    path = workdir / "proj" / "pyproject.toml"
+    path.write_text(path.read_text().replace('">=3.10"', '"<3"'))
+    ancient = run("gen", "-i", world.index, "--platform", "linux", "proj/pyproject.toml")
+    assert ancient.exit_code == 0, ancient.output
+    assert "# It covers CPython 3.11 on Linux, each on x86_64 and arm64.\n" in ancient.stdout
+    assert (
+        "warning: requires-python '<3' admits no CPython version dephash knows: resolving for "
+        "the resolving interpreter's\n"
+    ) in ancient.stderr

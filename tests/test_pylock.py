@@ -175,8 +175,19 @@ def test_a_fresh_pylock_passes_check_and_keeps_in_sync(world: World, workdir: Pa
     code, document = check(world, "--input", "in.txt", "pylock.toml")
     assert code == ExitCode.OK, document
     assert document["findings"] == []
-    assert document["checked"] == ["hash-mode", "integrity", "yanked", "sync"]
+    assert document["checked"] == ["hash-mode", "integrity", "yanked", "portable", "sync"]
     assert document["requirements"] == 4
+
+    # The environments [tool.dephash] names are audited: Windows needs pl-win.
+    document = parse_toml(Path("pylock.toml").read_text(), "pylock.toml")
+    document["packages"] = [p for p in document["packages"] if p["name"] != "pl-win"]
+    Path("pylock.toml").write_text(tomli_w.dumps(document))
+    code, document = check(world, "pylock.toml")
+    assert code == ExitCode.FINDINGS
+    assert [(f["package"], f["kind"]) for f in document["findings"]] == [
+        ("pl-win", "not-portable")
+    ]
+    assert "Windows" in document["findings"][0]["message"]
 
 
 def edit(change: Any) -> None:

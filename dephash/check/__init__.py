@@ -1,8 +1,9 @@
 """The ``check`` use case: can a pinned file be trusted? It returns findings, never prints.
 
-Five checks, in pipeline order: hash-checking completeness (offline), integrity
-of every hash against the files the index serves, yanked releases, drift
-against the input the file was generated from, and known vulnerabilities.
+Six checks, in pipeline order: hash-checking completeness (offline), integrity
+of every hash against the files the index serves, yanked releases, portability
+to every environment the file covers, drift against the input the file was
+generated from, and known vulnerabilities.
 """
 
 from __future__ import annotations
@@ -13,19 +14,22 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dephash.check import completeness, integrity, sync, vulnerabilities, yanked
+from dephash.check import completeness, integrity, portability, sync, vulnerabilities, yanked
 from dephash.check.lines import location_of, package_of, sort_findings
 from dephash.check.model import CheckOptions, CheckResult, Drift
 from dephash.check.releases import list_releases, pinned_releases
 from dephash.check.vulns import VulnerabilityClient, read_allowlist
+from dephash.environments import targets
 from dephash.errors import InputError
-from dephash.files import display_path
-from dephash.formats import read_pinned
+from dephash.files import display_path, read_text
+from dephash.formats import format_of
 from dephash.hashing.cache import DigestCache
 from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.reader import IndexReader
 from dephash.inputs import open_input
+from dephash.markers import python_environment, running_python
+from dephash.model import Environment
 from dephash.redact import redact
 from dephash.resolve import PipResolver, Resolver
 from dephash.resolve.pip import PipRunner
@@ -58,7 +62,8 @@ def check(
     if options.selection and not options.input:
         raise InputError("--extra, --all-extras and --group apply to --input: add --input")
     shown = display_path(options.pinned)
-    pinned = read_pinned(options.pinned)
+    lock_format = format_of(options.pinned)
+    pinned = lock_format.read(options.pinned)
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)
     build_metadata = functools.partial(
@@ -96,15 +101,37 @@ def check(
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
-    with session_for(session, network) as used:
+    unjudged: tuple[str, ...] = ()
+    header = read_text(options.pinned, shown, "pinned file")
+    environments = _environments(options, lock_format.covers(header))
+    with session_for(session, network) as used, ThreadPoolExecutor(max_workers=1) as side:
+        # pip reads the releases' metadata for the portability audit while the index is read.
+        metadata = side.submit(
+            portability.read_metadata,
+            lines,
+            environments,
+            resolver or PipResolver(runner),
+            sync.resolution_arguments(options, pinned, network),
+            python_environment(running_python()),
+            options.resolver.python,
+        )
         listings = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
         checkable = [line for line in lines if completeness.well_formed_hashes(line)]
         base = Path(options.pinned).parent
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
         findings += integrity.integrity(
-            checkable, listings, base, used, network, options.jobs, cache
+            checkable, listings, base, used, network, options.jobs, cache, environments
         )
         findings += yanked.yanked(lines, listings)
+        if environments:
+            checked.append(portability.NAME)
+            not_portable, unjudged = portability.portability(
+                lines,
+                environments,
+                metadata.result(),
+                lambda name, version: list(listings[(name, version)].files),
+            )
+            findings += not_portable
         if source is not None:
             checked.append(sync.NAME)
             sync_findings, drift = sync.in_sync(
@@ -140,4 +167,18 @@ def check(
         drift,
         unavailable,
         allowed,
+        unjudged,
     )
+
+
+def _environments(
+    options: CheckOptions, covered: tuple[Environment, ...] | None
+) -> tuple[Environment, ...]:
+    """What to audit portability for: the environments named, else those the file covers."""
+    if options.python_versions or options.platforms:
+        running = running_python()
+        pythons = options.python_versions or tuple(
+            sorted({f"{env.python[0]}.{env.python[1]}" for env in covered or ()})
+        )
+        return targets(pythons or (f"{running.major}.{running.minor}",), options.platforms)
+    return covered or ()

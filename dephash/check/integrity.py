@@ -15,14 +15,20 @@ from dephash.hashing.cache import DigestCache
 from dephash.hashing.hasher import Hasher
 from dephash.http import NetworkSettings
 from dephash.inputs.reqfile import RequirementLine
-from dephash.model import DistFile, LockedFile
+from dephash.model import DistFile, Environment, LockedFile
 from dephash.pools import run_parallel
+from dephash.wheeltags import FileFilter
 
 if TYPE_CHECKING:
     import requests
 
 NAME = "integrity"
 CLAIM = "every hash matches a file the index serves, and every file has a hash"
+# The claim where the file covers some environments only.
+CLAIM_COVERED = (
+    "every hash matches a file the index serves, and every file that installs where it "
+    "covers has a hash"
+)
 
 
 def integrity(
@@ -33,14 +39,18 @@ def integrity(
     network: NetworkSettings,
     jobs: int,
     cache: DigestCache | None = None,
+    environments: Sequence[Environment] = (),
 ) -> list[Finding]:
-    """Every hash must be the digest of a file served for its release; every file needs one.
+    """Every hash must be the digest of a file served for its release; every file needs one
+    (where the file covers only ``environments``: every file that installs in one of them).
 
     Digests the index publishes are compared directly; others are computed from
     a download verified against what the index does publish. A lock that names each
     file (``pylock.toml``) has each file's digests, and its size where the index
     publishes one, compared with that file.
     """
+    pythons = sorted({f"{env.python[0]}.{env.python[1]}" for env in environments})
+    covered = FileFilter(tuple(pythons), tuple(sorted({env.platform for env in environments})))
     work: set[tuple[DistFile, str]] = set()
     for line in lines:
         served = line_files(line, listings, base)
@@ -65,10 +75,11 @@ def integrity(
         files = line_files(line, listings, base)
         if not files:
             continue  # Reported once, as not served, by yanked().
-        if line.files:
-            findings += _file_findings(line, files, digests)
-            continue
         package, version, where = package_of(line), line.pinned_version, location_of(line)
+        installable = covered.select(files, package) if environments else files
+        if line.files:
+            findings += _file_findings(line, files, installable, digests)
+            continue
         wanted = well_formed_hashes(line)
         for algorithm, digest in wanted:
             if not any(digests[(item, algorithm)] == digest for item in files):
@@ -83,7 +94,7 @@ def integrity(
                         location=where,
                     )
                 )
-        for item in files:
+        for item in installable:
             if not any(digests[(item, algorithm)] == digest for algorithm, digest in wanted):
                 findings.append(_uncovered(line, item))
     return findings
@@ -121,9 +132,11 @@ def _matched(
 def _file_findings(
     line: RequirementLine,
     served: Sequence[DistFile],
+    installable: Sequence[DistFile],
     digests: Mapping[tuple[DistFile, str], str],
 ) -> list[Finding]:
-    """A lock that names each file: each one's digests and size against the file served."""
+    """A lock that names each file: each one's digests and size against the file served; the
+    ``installable`` files it lacks are warnings."""
     package, version, where = package_of(line), line.pinned_version, location_of(line)
     findings: list[Finding] = []
 
@@ -153,5 +166,5 @@ def _file_findings(
                 f"{item.size} (the file was replaced?): find out why, then regenerate",
             )
     named = {locked.filename for locked in line.files}
-    findings += [_uncovered(line, item) for item in served if item.filename not in named]
+    findings += [_uncovered(line, item) for item in installable if item.filename not in named]
     return findings

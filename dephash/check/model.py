@@ -32,6 +32,7 @@ class FindingKind(str, Enum):
     CHANGED = "changed"
     MISSING = "missing"
     UNNEEDED = "unneeded"
+    NOT_PORTABLE = "not-portable"
     VULNERABLE = "vulnerable"
 
 
@@ -91,6 +92,9 @@ class CheckOptions:
     selection: Selection = field(default_factory=Selection)
     jobs: int = 8
     cache_dir: str | None = None
+    # The environments to audit portability for [default: those the file's header names].
+    python_versions: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,9 @@ class CheckResult:
     """What ``dephash check`` found.
 
     ``checked`` names the checks that ran; ``unavailable`` says, per release,
-    where vulnerability data could not be had (the run must then fail: no
-    claim is made about those releases).
+    where vulnerability data could not be had, and ``unjudged``, per environment,
+    where portability could not be judged (the run must then fail: no claim is
+    made about those).
     """
 
     file: str
@@ -112,6 +117,7 @@ class CheckResult:
     drift: tuple[Drift, ...] = ()
     unavailable: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
+    unjudged: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:

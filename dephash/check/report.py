@@ -6,13 +6,16 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from dephash.check import completeness, integrity, sync, vulnerabilities, yanked
+from dephash.check import completeness, integrity, portability, sync, vulnerabilities, yanked
 from dephash.check.model import CheckResult, Drift, Finding
 from dephash.errors import ExitCode
 from dephash.redact import redact
 
 # What a clean run may claim, per check that ran (sync names the input it is in sync with).
-_CLEAN = {step.NAME: step.CLAIM for step in (completeness, integrity, yanked, vulnerabilities)}
+_CLEAN = {
+    step.NAME: step.CLAIM
+    for step in (completeness, integrity, yanked, portability, vulnerabilities)
+}
 _SKIPPED_OFFLINE = "offline: integrity and yanked releases not checked"
 
 
@@ -56,6 +59,9 @@ def check_text(result: CheckResult) -> str:
     if result.unavailable:
         lines += ["", "No vulnerability data could be had for:"]
         lines += [f"  {entry}" for entry in result.unavailable]
+    if result.unjudged:
+        lines += ["", "Portability could not be judged for:"]
+        lines += [f"  {entry}" for entry in result.unjudged]
     if lines:
         lines.append("")
     lines.append(summary(result))
@@ -67,18 +73,24 @@ def summary(result: CheckResult) -> str:
     counted = f"{_plural(result.requirements, 'requirement')}, {_plural(result.hashes, 'hash')}" + (
         f", {_plural(result.files, 'file')} served" if integrity.NAME in result.checked else ""
     )
-    if result.findings or result.unavailable:
+    if result.findings or result.unavailable or result.unjudged:
         verdict = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         if result.unavailable:
             verdict += (
                 ", vulnerability data unavailable for "
                 f"{_plural(len(result.unavailable), 'pinned release')}"
             )
+        if result.unjudged:
+            verdict += (
+                f", portability not judged for {_plural(len(result.unjudged), 'environment')}"
+            )
         return f"{result.file}: {verdict} ({counted}; checked: {', '.join(result.checked)})"
     claims = []
     for name in result.checked:
         if name == sync.NAME:
             claims.append(f"in sync with {result.input}")
+        elif name == integrity.NAME and portability.NAME in result.checked:
+            claims.append(integrity.CLAIM_COVERED)
         else:
             claims.append(_CLEAN[name])
     if vulnerabilities.NAME in result.checked and result.allowed:
@@ -102,6 +114,7 @@ def check_json(result: CheckResult, exit_code: ExitCode) -> str:
         "findings": [_finding(finding) for finding in result.findings],
         "drift": [asdict(entry) for entry in result.drift],
         "vulnerability_data_unavailable": list(result.unavailable),
+        "portability_unjudged": list(result.unjudged),
         "allowlisted": list(result.allowed),
         "exit_code": int(exit_code),
     }

@@ -12,6 +12,8 @@ from dephash.cli.options import (
     cache_options,
     index_options,
     network_options,
+    platforms,
+    python_versions,
     resolver_options,
     selection_options,
 )
@@ -29,7 +31,8 @@ Exit codes:
   1  findings: each names the package, the version and what to do
   2  bad input: unreadable file, malformed line (quoted), bad allowlist
   3  environment: pip missing, index unreachable, vulnerability data
-     unavailable (nothing is claimed without data)
+     unavailable, portability not judged for an environment (nothing is
+     claimed without data)
 """
 
 
@@ -42,7 +45,7 @@ class ReportFormat(str, Enum):
 
 def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     """Environment failures beat findings, which beat warnings (that fail only if strict)."""
-    if result.unavailable:
+    if result.unavailable or result.unjudged:
         return ExitCode.ENVIRONMENT
     if result.errors or (strict and result.warnings):
         return ExitCode.FINDINGS
@@ -71,6 +74,24 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     metavar="FILE",
     type=click.Path(dir_okay=False),
     help="Vulnerability ids --vulns accepts: one a line, 'ID  # reason'.",
+)
+@click.option(
+    "--python-version",
+    "python_versions",
+    metavar="X.Y|RANGE",
+    multiple=True,
+    callback=python_versions,
+    help="Audit portability for this CPython version, or every version a range such as "
+    "'>=3.10' admits (repeatable) [default: the Pythons the file's header names].",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    metavar="PLATFORM",
+    multiple=True,
+    callback=platforms,
+    help="Audit portability for linux, macos or windows (x86_64 and arm64), or one wheel "
+    "platform tag (repeatable) [default: the platforms the file's header names].",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
@@ -103,6 +124,8 @@ def check_command(
     selection: Selection,
     vulns: bool,
     allowlist: str | None,
+    python_versions: tuple[str, ...],
+    platforms: tuple[str, ...],
     strict: bool,
     offline: bool,
     report_format: str,
@@ -119,7 +142,9 @@ def check_command(
     Checks that 'pip install --require-hashes' accepts it (every line pinned
     with '==' and hashed, no editable/VCS line, no duplicate), that every hash
     is the digest of a file the index serves for that version (files without a
-    hash are warnings), that no pin is on a yanked release; with --input, that
+    hash are warnings), that no pin is on a yanked release, that every
+    environment the file covers (its header says which; or --python-version
+    and --platform) finds each dependency it needs pinned; with --input, that
     it is in sync with its input; with --vulns, that no pinned release has a
     known vulnerability.
     """
@@ -139,6 +164,8 @@ def check_command(
         selection=selection,
         jobs=network.pool_size,
         cache_dir=cache_dir,
+        python_versions=python_versions,
+        platforms=platforms,
     )
     result = check(options, network=network)
     code = check_exit_code(result, strict)
@@ -151,6 +178,14 @@ def check_command(
         click.echo(
             f"dephash: error: vulnerability data is unavailable for {count} pinned "
             f"release{'' if count == 1 else 's'} (listed in the report); "
+            "nothing is claimed about them",
+            err=True,
+        )
+    if result.unjudged:
+        count = len(result.unjudged)
+        click.echo(
+            f"dephash: error: portability could not be judged for {count} "
+            f"environment{'' if count == 1 else 's'} (listed in the report); "
             "nothing is claimed about them",
             err=True,
         )

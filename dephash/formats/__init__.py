@@ -13,7 +13,7 @@ from dephash.errors import InputError
 from dephash.formats.pylock import PylockFormat, is_pylock_name
 from dephash.formats.requirements import RequirementsFormat
 from dephash.inputs.reqfile import RequirementsFile
-from dephash.model import Format, Lock
+from dephash.model import Environment, Format, Lock
 
 
 class LockFormat(Protocol):
@@ -26,6 +26,10 @@ class LockFormat(Protocol):
 
     def render(self, lock: Lock, annotate: bool = True) -> str:
         """The whole file for ``lock``; ``annotate`` adds what requires each package."""
+        ...
+
+    def covers(self, text: str) -> tuple[Environment, ...] | None:
+        """The environments a file's ``text`` says it covers (``None``: it does not say)."""
         ...
 
     def read(self, path: str) -> RequirementsFile:

@@ -29,11 +29,11 @@ from packaging.utils import canonicalize_name
 
 from dephash import __version__
 from dephash.distributions import url_filename
-from dephash.environments import marker_values
+from dephash.environments import marker_values, parse_description
 from dephash.errors import InputError
 from dephash.files import display_path, parse_toml, read_text
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
-from dephash.model import Lock, LockedFile, LockedPackage, MarkerEnvironment
+from dephash.model import Environment, Lock, LockedFile, LockedPackage, MarkerEnvironment
 from dephash.redact import without_credentials
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ LOCK_VERSION = "1.0"
 _SDIST_SUFFIXES = (".tar.gz", ".zip")
 # An environment is named by the markers that tell the environments dephash knows apart.
 _ENVIRONMENT_MARKERS = ("python_version", "sys_platform", "platform_machine")
+# What [tool.dephash] covers says of a lock made for the resolving interpreter alone.
+_HOST_ONLY = "the interpreter that resolved it only"
 _PACKAGES_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*packages[ \t]*\]\]", re.MULTILINE)
 
 
@@ -65,6 +67,19 @@ class PylockFormat:
         except PylockValidationError as exc:
             raise InputError(f"the lock is not a valid pylock.toml (PEP 751): {exc}") from None
         return tomli_w.dumps(document)
+
+    def covers(self, text: str) -> tuple[Environment, ...] | None:
+        """The environments a lock's ``[tool.dephash]`` says it covers: none for a lock made
+        for the resolving interpreter alone, ``None`` where it does not say."""
+        try:
+            table: object = parse_toml(text, "pylock.toml")
+        except InputError:
+            return None
+        for key in ("tool", "dephash", "covers"):
+            table = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(table, str):
+            return None
+        return () if table == _HOST_ONLY else parse_description(table)
 
     def read(self, path: str) -> RequirementsFile:
         """The lock's packages as pinned entries, each with its files and where it stands;
@@ -155,7 +170,7 @@ def _provenance(lock: Lock) -> dict[str, str]:
     if python:
         table["resolved-with-python"] = python
     table["files"] = provenance.files_for or "every distribution file"
-    table["covers"] = provenance.covers or "the interpreter that resolved it only"
+    table["covers"] = provenance.covers or _HOST_ONLY
     table["command"] = provenance.command
     return table
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from dephash.distributions import url_filename
+from dephash.distributions import parsed_version, url_filename
 from dephash.errors import EnvironmentFailure, InputError
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
+from dephash.index.pages import parse_page_by_version
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -41,6 +42,21 @@ class ReleaseFiles:
     def __call__(self, name: str, version: str) -> list[DistFile]:
         candidates = [*self.early.listing(name, version).result(), *self.link_files]
         return distinct_files(files_for_version(candidates, name, version))
+
+    def newer(self, name: str, version: str) -> list[DistFile]:
+        """The files of every release of ``name`` newer than ``version`` the index pages list
+        (none for a version PEP 440 cannot order)."""
+        than = parsed_version(version)
+        if than is None:
+            return []
+        found: list[DistFile] = []
+        for _, raw in self.early.pages(name).result():
+            if raw is not None:
+                page = parse_page_by_version(raw)
+                for release in page.groups:
+                    if release > than:
+                        found += page.files(release)
+        return found
 
 
 def lock_files(

@@ -13,11 +13,8 @@ environment's markers add, until nothing is missing.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from packaging.markers import Marker
@@ -25,27 +22,20 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from dephash.environments import describe, marker_values, platform_tags
+from dephash.environments import describe, marker_values
 from dephash.errors import InputError, ResolutionError
-from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.inputs.reqfile import RequirementsFile
 from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.keep import resolve_keeping
+from dephash.resolve.pipinput import environment_arguments, environment_input, requirement_text
 from dephash.wheeltags import FileFilter
 
 log = logging.getLogger(__name__)
 
 # pip runs for one environment before dephash gives up on closing its gaps.
 ROUNDS = 6
-# A requirements file's index options, as lines of one again.
-_OPTION_LINES = {
-    "index_url": "--index-url {}",
-    "extra_index_url": "--extra-index-url {}",
-    "find_links": "--find-links {}",
-    "no_index": "--no-index",
-}
-
 # The files of one version of a project, as the indexes list them.
 FilesOf = Callable[[str, str], list[DistFile]]
 
@@ -99,7 +89,7 @@ def walk(
             continue
         holds, condition = _holds(line.marker, low, high, ())
         if holds:
-            queue.append((line.name, frozenset(line.extras), _requirement_text(line), condition))
+            queue.append((line.name, frozenset(line.extras), requirement_text(line), condition))
     queue += [
         (p.name, frozenset(p.requested_extras), p.name, None) for p in packages.values() if p.direct
     ]
@@ -163,13 +153,6 @@ def _holds(
     return True, str(marker)
 
 
-def _requirement_text(line: RequirementLine) -> str:
-    extras = f"[{','.join(line.extras)}]" if line.extras else ""
-    if line.url:
-        return f"{line.name}{extras} @ {line.url}"
-    return f"{line.name}{extras}{line.specifier}"
-
-
 def _satisfies(wanted: str, package: ResolvedPackage) -> bool:
     if package.direct:
         return True
@@ -200,6 +183,7 @@ def place(
     keep_for: Callable[[Environment], Mapping[str, str]],
     only_binary: Sequence[str] = (),
     jobs: int = 2,
+    interpreter_for: Callable[[Environment], str | None] = lambda env: None,
 ) -> tuple[Placement, ...]:
     """The packages each environment installs: the host's where they serve, else pip's answer
     for that environment. Raises InputError naming the environment pip cannot resolve for.
@@ -207,7 +191,8 @@ def place(
     What the environments lack is first asked of pip on the host, all at once (most of it
     is pure Python: ``colorama`` for Windows, a backport for an older Python), holding the
     pins ``keep_for`` keeps in any environment; pip runs for an environment of its own only
-    where that does not serve it.
+    where that does not serve it: with a real interpreter of the environment where
+    ``interpreter_for`` names one, else with the environment's tags (wheels only).
     """
     hosted = {package.name: package for package in host.packages}
     walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
@@ -233,7 +218,15 @@ def place(
 
     def resolve(env: Environment) -> Placement:
         return _resolve_for(
-            env, walks[env].gaps, roots, resolver, request, files_of, keep_for(env), only_binary
+            env,
+            walks[env].gaps,
+            roots,
+            resolver,
+            request,
+            files_of,
+            keep_for(env),
+            only_binary,
+            interpreter_for(env),
         )
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
@@ -255,7 +248,7 @@ def _widened(
     hosted = {package.name: package for package in host.packages}
     held = {name: package.version for name, package in hosted.items() if not package.direct}
     only_lacking = RequirementsFile(index_options=roots.index_options, pre=roots.pre)
-    with _environment_input(only_lacking, [host.environment], lacking) as input_arguments:
+    with environment_input(only_lacking, [host.environment], lacking) as input_arguments:
         pins = {**keep, **held}
         asked = replace(
             request,
@@ -279,21 +272,30 @@ def _resolve_for(
     files_of: FilesOf,
     keep: Mapping[str, str],
     only_binary: Sequence[str],
+    python: str | None,
 ) -> Placement:
     wanted = list(gaps)
+    # A real interpreter follows its own markers and tags; pip elsewhere takes the env's.
+    env_arguments = [] if python else environment_arguments(env)
+    hint = (
+        ""
+        if python
+        else f" (runs for another platform or Python take wheels only; a python"
+        f"{env.python[0]}.{env.python[1]} on PATH lets pip build sdists on this machine's)"
+    )
     for _ in range(ROUNDS):
         values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
-        with _environment_input(roots, values, wanted) as input_arguments:
+        with environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
                 input_arguments=tuple(input_arguments),
-                arguments=(*request.arguments, *environment_arguments(env)),
-                python=None,
+                arguments=(*request.arguments, *env_arguments),
+                python=python,
             )
             try:
                 resolution, _ = resolve_keeping(resolver, asked, keep)
             except ResolutionError as exc:
-                raise InputError(f"cannot resolve for {describe([env])}: {exc}") from None
+                raise InputError(f"cannot resolve for {describe([env])}: {exc}{hint}") from None
         found = {package.name: package for package in resolution.packages}
         walked = walk(found, roots, env, files_of, only_binary)
         if not walked.gaps:
@@ -308,51 +310,3 @@ def _resolve_for(
         f"cannot resolve for {describe([env])}: pip's answer still lacks "
         f"{', '.join(walked.gaps)} (no release of it installs there?)"
     )
-
-
-def environment_arguments(env: Environment) -> list[str]:
-    """pip's options that choose files for ``env``: its platform tags, Python and ABIs.
-
-    pip then honours Requires-Python and wheel tags for ``env`` (binaries only: an
-    sdist cannot be judged for another platform), never its markers.
-    """
-    python = f"{env.python[0]}{env.python[1]}"
-    args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
-    args += ["--python-version", f"{env.python[0]}.{env.python[1]}", "--implementation", "cp"]
-    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
-    return args
-
-
-@contextmanager
-def _environment_input(
-    roots: RequirementsFile, values: Sequence[MarkerEnvironment], wanted: Sequence[str]
-) -> Iterator[list[str]]:
-    """The input as an environment reads it, for pip (which would judge its markers for the
-    host): the requirements whose markers hold for any of ``values``, without markers, and
-    ``wanted``."""
-    lines = [_OPTION_LINES[option].format(value) for option, value in roots.index_options]
-    lines += ["--pre"] if roots.pre else []
-    constraints: list[str] = []
-    for line in roots.requirements:
-        if line.name is None or not any(applies(line.marker, each) for each in values):
-            continue
-        (constraints if line.constraint else lines).append(_requirement_text(line))
-    lines += wanted
-    handle, name = tempfile.mkstemp(prefix="dephash-env-", suffix=".txt")
-    constraint_name = ""
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("".join(f"{line}\n" for line in lines))
-        args = ["-r", name]
-        if constraints:
-            constraint_handle, constraint_name = tempfile.mkstemp(
-                prefix="dephash-env-", suffix=".txt"
-            )
-            with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
-                stream.write("".join(f"{line}\n" for line in constraints))
-            args = ["-c", constraint_name, *args]
-        yield args
-    finally:
-        os.unlink(name)
-        if constraint_name:
-            os.unlink(constraint_name)

@@ -69,7 +69,8 @@ def hash_lines(paths: list[Path], algorithm: str = "sha256") -> str:
 
 CLEAN = (
     "complete for pip's hash-checking mode; every hash matches a file the index serves, "
-    "and every file has a hash; no yanked release"
+    "and every file that installs where it covers has a hash; no yanked release; "
+    "every dependency pinned for each environment it covers"
 )
 
 
@@ -90,7 +91,7 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
     assert document == {
         "file": "prod.txt",
         "input": "in.txt",
-        "checked": ["hash-mode", "integrity", "yanked", "sync"],
+        "checked": ["hash-mode", "integrity", "yanked", "portable", "sync"],
         "requirements": 2,
         "hashes": 4,
         "files": 4,
@@ -99,6 +100,7 @@ def test_a_freshly_generated_file_passes(world: World, workdir: Path) -> None:
         "findings": [],
         "drift": [],
         "vulnerability_data_unavailable": [],
+        "portability_unjudged": [],
         "allowlisted": [],
         "exit_code": 0,
     }
@@ -123,7 +125,7 @@ def test_a_tampered_hash(world: World, workdir: Path) -> None:
     ]
     assert result.stdout.endswith(
         "prod.txt: 1 error, 1 warning (2 requirements, 4 hashes, 4 files served; "
-        "checked: hash-mode, integrity, yanked)\n"
+        "checked: hash-mode, integrity, yanked, portable)\n"
     )
 
 

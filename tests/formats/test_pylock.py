@@ -18,7 +18,7 @@ from packaging.markers import Marker
 from packaging.pylock import Pylock
 
 from dephash import __version__
-from dephash.environments import environment
+from dephash.environments import describe, environment
 from dephash.errors import InputError
 from dephash.files import parse_toml
 from dephash.formats import FORMATS, Format, LockFormat, format_of, read_pinned
@@ -464,3 +464,19 @@ def test_arbitrary_text_is_bad_input_never_a_crash(text: str) -> None:
         path.write_text(text, encoding="utf-8")
         with contextlib.suppress(InputError):
             read_pinned(str(path))
+
+
+def test_a_lock_says_which_environments_it_covers() -> None:
+    covered = (
+        environment((3, 12), OS.LINUX, Machine.X86_64),
+        environment((3, 12), OS.LINUX, Machine.ARM64),
+    )
+    provenance = Provenance("in.txt", "dephash gen in.txt", covers=describe(covered))
+    text = PylockFormat().render(
+        lock(package(wheel()), environments=covered, provenance=provenance)
+    )
+    assert PylockFormat().covers(text) == tuple(sorted(covered))
+    host_only = PylockFormat().render(lock(package(wheel())))
+    assert PylockFormat().covers(host_only) == ()
+    for unsaid in ("lock-version = ", "tool = 1", "[tool.dephash]\ncovers = 1", "[tool.other]"):
+        assert PylockFormat().covers(unsaid) is None

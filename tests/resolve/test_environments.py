@@ -12,8 +12,9 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
-from dephash.resolve.environments import Placement, environment_arguments, place, walk
+from dephash.resolve.environments import Placement, place, walk
 from dephash.resolve.merge import merge
+from dephash.resolve.pipinput import environment_arguments
 from tests.support.fakes import FakeResolver
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
@@ -211,6 +212,38 @@ def test_an_environment_pip_cannot_resolve_for_is_an_error_naming_it(workdir: Pa
     stuck = FakeResolver([host])
     with pytest.raises(InputError, match=r"pip's answer still lacks winonly"):
         place(host, roots, [WINDOWS], stuck, REQUEST, pure, lambda env: {})
+
+
+def test_a_real_interpreter_of_the_environment_resolves_for_it(workdir: Path) -> None:
+    host = Resolution((package("app", "1.0", "backport ; python_version < '3.11'"),))
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    old = Resolution((*host.packages, package("backport", "1.0")))
+    resolver = FakeResolver([ResolutionError("the host's Python cannot have it"), old])
+    (placement,) = place(
+        host, roots, [OLD], resolver, REQUEST, pure, lambda env: {},
+        interpreter_for=lambda env: "/opt/python3.10",
+    )  # fmt: skip
+    assert set(placement.packages) == {"app", "backport"}
+    _, request = resolver.requests
+    assert (request.python, request.arguments) == ("/opt/python3.10", REQUEST.arguments)
+
+
+def test_without_one_the_error_says_which_interpreter_would_serve(workdir: Path) -> None:
+    host = Resolution((package("app", "1.0", "backport ; python_version < '3.11'"),))
+    roots = RequirementsFile(requirements=[line("app", "app")])
+    failing = FakeResolver([ResolutionError("no wheel of backport")])
+    with pytest.raises(InputError) as raised:
+        place(host, roots, [OLD], failing, REQUEST, pure, lambda env: {})
+    assert str(raised.value) == (
+        "cannot resolve for CPython 3.10 on Linux on x86_64: no wheel of backport (runs for "
+        "another platform or Python take wheels only; a python3.10 on PATH lets pip build "
+        "sdists on this machine's)"
+    )
+    real = FakeResolver([ResolutionError("pip says no")])
+    with pytest.raises(InputError) as raised:
+        place(host, roots, [OLD], real, REQUEST, pure, lambda env: {},
+              interpreter_for=lambda env: "/opt/python3.10")  # fmt: skip
+    assert str(raised.value) == "cannot resolve for CPython 3.10 on Linux on x86_64: pip says no"
 
 
 def test_environment_arguments_choose_files_for_the_environment() -> None:

@@ -1,0 +1,266 @@
+"""Audit step: every environment the file covers finds each dependency it needs pinned.
+
+pip installs a portable file's lines by their markers, and in hash-checking mode it
+refuses a dependency that no line pins for the environment it runs in. For each
+environment the file covers, this step takes the lines whose markers hold there,
+follows the requirements of each pinned release (its metadata, as pip reads it) with
+that environment's markers, and names what is missing, in a version its dependants
+exclude, or pinned in a release whose Requires-Python excludes the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from dephash.check.lines import location_of
+from dephash.check.model import Finding, FindingKind
+from dephash.environments import describe, marker_values
+from dephash.errors import ResolutionError
+from dephash.inputs.reqfile import RequirementLine
+from dephash.markers import applies, python_allows
+from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
+from dephash.resolve import Resolver, ResolveRequest
+from dephash.resolve.environments import LAST_PATCH, FilesOf
+from dephash.resolve.pipinput import environment_arguments
+from dephash.wheeltags import FileFilter
+
+log = logging.getLogger(__name__)
+
+# Where a message names the environments it holds in, once they are all known.
+_WHERE = "{environments}"
+
+NAME = "portable"
+CLAIM = "every dependency pinned for each environment it covers"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The pinned releases' metadata, by pin, and the environments pip could not read it for
+    (with pip's reason)."""
+
+    by_pin: Mapping[str, ResolvedPackage]
+    unavailable: Mapping[Environment, str]
+
+
+def read_metadata(
+    lines: Sequence[RequirementLine],
+    environments: Sequence[Environment],
+    resolver: Resolver,
+    args: Sequence[str],
+    here: Mapping[str, str],
+    python: str | None = None,
+) -> Metadata:
+    """The metadata of the releases ``lines`` pin, from pip (``install --dry-run --no-deps``):
+    once on the resolving interpreter (``python``, whose marker values are ``here``) for the
+    lines that hold there, then with each environment's tags for the releases only it pins.
+    """
+    pins = _pins(lines)
+    if not environments or not pins:
+        return Metadata({}, {})
+    by_pin: dict[str, ResolvedPackage] = {}
+    unavailable: dict[Environment, str] = {}
+    host = [line for line in pins if applies(line.marker, here)]
+    try:
+        by_pin.update(_metadata(_unique(host), resolver, args, python, ()))
+    except ResolutionError as exc:
+        reason = f"pip could not read the metadata on the resolving interpreter: {exc}"
+        return Metadata({}, dict.fromkeys(environments, reason))
+    for env in environments:
+        unknown = [line for line in _unique(_holding(pins, env)) if _pin(line) not in by_pin]
+        if unknown:
+            try:
+                by_pin.update(_metadata(unknown, resolver, args, None, environment_arguments(env)))
+            except ResolutionError as exc:
+                unavailable[env] = f"pip could not read the metadata: {exc}"
+    return Metadata(by_pin, unavailable)
+
+
+def portability(
+    lines: Sequence[RequirementLine],
+    environments: Sequence[Environment],
+    metadata: Metadata,
+    files_of: FilesOf,
+) -> tuple[list[Finding], tuple[str, ...]]:
+    """What each of ``environments`` lacks in ``lines``, and the environments not judged.
+
+    ``files_of(name, version)`` are the files the indexes serve for a pinned release.
+    """
+    pins = _pins(lines)
+    missing: dict[tuple[str, str, str], tuple[RequirementLine, list[Environment]]] = {}
+    wrong: dict[tuple[str, str, str, str], tuple[RequirementLine, list[Environment]]] = {}
+    for env in environments:
+        if env in metadata.unavailable:
+            continue
+        points = (marker_values(env), marker_values(replace(env, patch=LAST_PATCH)))
+        for point in points:
+            for problem in _walk(pins, point, metadata.by_pin, env, files_of):
+                if problem.missing:
+                    missing.setdefault(problem.key, (problem.line, []))[1].append(env)
+                else:
+                    wrong.setdefault((*problem.key, problem.why), (problem.line, []))[1].append(env)
+    findings = [
+        Finding(
+            needed,
+            None,
+            FindingKind.NOT_PORTABLE,
+            f"{by} requires {wanted!r} on {describe(_distinct(envs))}, and no line pins it "
+            "there: pip's hash-checking mode refuses the file there; regenerate it with "
+            "dephash gen",
+            location=location_of(line),
+        )
+        for (needed, by, wanted), (line, envs) in missing.items()
+    ]
+    findings += [
+        Finding(
+            str(line.name),
+            line.pinned_version,
+            FindingKind.NOT_PORTABLE,
+            f"{why.replace(_WHERE, describe(_distinct(envs)))}; regenerate the file with "
+            "dephash gen",
+            location=location_of(line),
+        )
+        for (_, _, _, why), (line, envs) in wrong.items()
+    ]
+    unjudged = tuple(f"{describe([env])}: {why}" for env, why in metadata.unavailable.items())
+    return findings, unjudged
+
+
+@dataclass(frozen=True)
+class _Problem:
+    key: tuple[str, str, str]  # the package needed, what needs it, the requirement
+    line: RequirementLine  # the line that needs it where none pins it, else the unfit pin
+    why: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return not self.why
+
+
+def _walk(
+    pins: Sequence[RequirementLine],
+    point: MarkerEnvironment,
+    metadata: Mapping[str, ResolvedPackage],
+    env: Environment,
+    files_of: FilesOf,
+) -> Iterator[_Problem]:
+    """The problems of the lines that hold at ``point``, one patch release of ``env``."""
+    there = {str(line.name): line for line in reversed(pins) if applies(line.marker, point)}
+    python = Version(point.as_dict()["python_full_version"])
+    fits = FileFilter((f"{env.python[0]}.{env.python[1]}",), (env.platform,))
+    queue = [(name, frozenset[str]()) for name in sorted(there)]
+    seen: dict[str, frozenset[str]] = {}
+    while queue:
+        name, extras = queue.pop(0)
+        known = seen.get(name)
+        if known is not None and extras <= known:
+            continue
+        seen[name] = extras = (known or frozenset()) | extras
+        line = there[name]
+        package = metadata.get(_pin(line))
+        if package is None:
+            continue  # an environment pip could not read: reported as unavailable
+        pinned = _pin(line)
+        if known is None and not python_allows(package.requires_python, python):
+            yield _Problem(
+                (name, pinned, ""),
+                line,
+                f"requires Python {package.requires_python}, which excludes {_WHERE}",
+            )
+        elif known is None and not line.url:
+            files = files_of(name, str(line.pinned_version))
+            # No file listed at all is the index's failing: integrity names it.
+            if files and not fits.select(files, name):
+                yield _Problem((name, pinned, ""), line, f"no file of it installs on {_WHERE}")
+        for spec in package.requires_dist:
+            try:
+                requirement = Requirement(spec)
+            except InvalidRequirement:
+                continue
+            if not applies(requirement.marker, point, extras):
+                continue
+            needed = canonicalize_name(requirement.name)
+            requirement.marker = None
+            target = there.get(needed)
+            if target is None:
+                yield _Problem((needed, pinned, str(requirement)), line)
+                continue
+            if not target.url and not _contains(requirement, str(target.pinned_version)):
+                yield _Problem(
+                    (needed, pinned, str(requirement)),
+                    target,
+                    f"{pinned} requires {str(requirement)!r} on {_WHERE}, which excludes "
+                    "the version pinned there",
+                )
+            queue.append((needed, frozenset(requirement.extras)))
+
+
+def _contains(requirement: Requirement, version: str) -> bool:
+    try:
+        return requirement.specifier.contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return True  # a version PEP 440 cannot order is not judged here
+
+
+def _pin(line: RequirementLine) -> str:
+    if line.url:
+        return f"{line.name} @ {line.url.split('#', 1)[0]}"
+    return f"{line.name}=={line.pinned_version}"
+
+
+def _pins(lines: Sequence[RequirementLine]) -> list[RequirementLine]:
+    return [line for line in lines if line.name and (line.pinned_version or line.url)]
+
+
+def _holding(pins: Sequence[RequirementLine], env: Environment) -> list[RequirementLine]:
+    """The lines whose markers hold for some patch release of ``env``."""
+    points = (marker_values(env), marker_values(replace(env, patch=LAST_PATCH)))
+    return [line for line in pins if any(applies(line.marker, point) for point in points)]
+
+
+def _unique(lines: Sequence[RequirementLine]) -> list[RequirementLine]:
+    """The first line of each name (a name pinned twice where both hold is a duplicate)."""
+    first: dict[str, RequirementLine] = {}
+    for line in lines:
+        first.setdefault(str(line.name), line)
+    return list(first.values())
+
+
+def _distinct(environments: Sequence[Environment]) -> list[Environment]:
+    return sorted(set(environments))
+
+
+def _metadata(
+    lines: Sequence[RequirementLine],
+    resolver: Resolver,
+    args: Sequence[str],
+    python: str | None,
+    environment: Sequence[str],
+) -> dict[str, ResolvedPackage]:
+    """The metadata of each line's release, by its pin (``name==version``, ``name @ url``)."""
+    if not lines:
+        return {}
+    with _pins_file([_pin(line) for line in lines]) as path:
+        request = ResolveRequest(("-r", path), (*args, *environment, "--no-deps"), (), python)
+        resolution = resolver.resolve(request)
+    by_name = {package.name: package for package in resolution.packages}
+    return {_pin(line): by_name[str(line.name)] for line in lines if line.name in by_name}
+
+
+@contextmanager
+def _pins_file(pins: Sequence[str]) -> Iterator[str]:
+    handle, name = tempfile.mkstemp(prefix="dephash-pins-", suffix=".txt")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(f"{pin}\n" for pin in pins))
+        yield name
+    finally:
+        os.unlink(name)

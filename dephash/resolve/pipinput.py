@@ -1,0 +1,78 @@
+"""What pip is given to resolve for one environment: the input as that environment reads
+it (its markers judged there, dropped for pip) and the options that choose its files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from dephash.environments import platform_tags
+from dephash.inputs.reqfile import RequirementLine, RequirementsFile
+from dephash.markers import applies
+from dephash.model import Environment, MarkerEnvironment
+
+# A requirements file's index options, as lines of one again.
+_OPTION_LINES = {
+    "index_url": "--index-url {}",
+    "extra_index_url": "--extra-index-url {}",
+    "find_links": "--find-links {}",
+    "no_index": "--no-index",
+}
+
+
+def requirement_text(line: RequirementLine) -> str:
+    """A requirement line without its marker, as pip reads one."""
+    extras = f"[{','.join(line.extras)}]" if line.extras else ""
+    if line.url:
+        return f"{line.name}{extras} @ {line.url}"
+    return f"{line.name}{extras}{line.specifier}"
+
+
+def environment_arguments(env: Environment) -> list[str]:
+    """pip's options that choose files for ``env``: its platform tags, Python and ABIs.
+
+    pip then honours Requires-Python and wheel tags for ``env`` (binaries only: an
+    sdist cannot be judged for another platform), never its markers.
+    """
+    python = f"{env.python[0]}{env.python[1]}"
+    args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
+    args += ["--python-version", f"{env.python[0]}.{env.python[1]}", "--implementation", "cp"]
+    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
+    return args
+
+
+@contextmanager
+def environment_input(
+    roots: RequirementsFile, values: Sequence[MarkerEnvironment], wanted: Sequence[str]
+) -> Iterator[list[str]]:
+    """The input as an environment reads it, for pip (which would judge its markers for the
+    host): the requirements whose markers hold for any of ``values``, without markers, and
+    ``wanted``."""
+    lines = [_OPTION_LINES[option].format(value) for option, value in roots.index_options]
+    lines += ["--pre"] if roots.pre else []
+    constraints: list[str] = []
+    for line in roots.requirements:
+        if line.name is None or not any(applies(line.marker, each) for each in values):
+            continue
+        (constraints if line.constraint else lines).append(requirement_text(line))
+    lines += wanted
+    handle, name = tempfile.mkstemp(prefix="dephash-env-", suffix=".txt")
+    constraint_name = ""
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(f"{line}\n" for line in lines))
+        args = ["-r", name]
+        if constraints:
+            constraint_handle, constraint_name = tempfile.mkstemp(
+                prefix="dephash-env-", suffix=".txt"
+            )
+            with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
+                stream.write("".join(f"{line}\n" for line in constraints))
+            args = ["-c", constraint_name, *args]
+        yield args
+    finally:
+        os.unlink(name)
+        if constraint_name:
+            os.unlink(constraint_name)
