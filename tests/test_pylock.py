@@ -184,9 +184,7 @@ def test_a_fresh_pylock_passes_check_and_keeps_in_sync(world: World, workdir: Pa
     Path("pylock.toml").write_text(tomli_w.dumps(document))
     code, document = check(world, "pylock.toml")
     assert code == ExitCode.FINDINGS
-    assert [(f["package"], f["kind"]) for f in document["findings"]] == [
-        ("pl-win", "not-portable")
-    ]
+    assert [(f["package"], f["kind"]) for f in document["findings"]] == [("pl-win", "not-portable")]
     assert "Windows" in document["findings"][0]["message"]
 
 
