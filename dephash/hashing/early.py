@@ -70,6 +70,7 @@ class EarlyWork:
         self._pages: dict[str, Future[Pages]] = {}
         self._digests: dict[DistFile, Future[Digest]] = {}
         self._listings: dict[tuple[str, str], Future[list[DistFile]]] = {}
+        self._indexes: dict[tuple[str, str], str] = {}
         self._picked: dict[str, str] = {}
         self._speculated: dict[str, list[DistFile]] = defaultdict(list)
         self._page_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-page")
@@ -174,12 +175,12 @@ class EarlyWork:
 
         def parse(done: Future[Pages]) -> None:
             try:
-                listed = [
-                    item
-                    for _, raw in done.result()
-                    if raw is not None
-                    for item in parse_page(raw, version).files
-                ]
+                listed: list[DistFile] = []
+                for index_url, raw in done.result():
+                    files = parse_page(raw, version).files if raw is not None else ()
+                    if files and not listed:
+                        self._indexes[key] = index_url
+                    listed += files
             except BaseException as exc:  # the failure belongs to whoever asks for the listing
                 future.set_exception(exc)
             else:
@@ -187,6 +188,11 @@ class EarlyWork:
 
         pages.add_done_callback(parse)
         return future
+
+    def index_of(self, name: str, version: str) -> str | None:
+        """The first index (in pip's order) whose page lists a file of ``name==version``, once
+        its listing is read; ``None`` if none does (files from find-links only)."""
+        return self._indexes.get((canonicalize_name(name), version))
 
     def _hash_ahead(self, name: str, version: str, listing: Future[list[DistFile]]) -> None:
         if listing.exception() is not None:

@@ -306,7 +306,7 @@ def test_a_kept_pin_needs_no_run_and_the_lead_s_answer_is_widened_for_the_rest(
     assert lead.arguments[2:] == widened.arguments[2:] == tuple(environment_arguments(NEW))
     assert ("lib", "2.0") in widened.constraints
     stuck = FakeResolver([linux])
-    with pytest.raises(InputError, match="cannot resolve for CPython 3.12 on Windows"):
+    with pytest.raises(InputError, match=r"cannot resolve for CPython 3\.12 on Windows"):
         place(
             host, roots, [NEW_WINDOWS, NEW], stuck, REQUEST, pure, lambda env: {},
             newer_files=only_new_pythons,
