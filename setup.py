@@ -27,6 +27,7 @@ setup(
         "requests>=2.31",
         "packaging>=26.1",  # packaging.dependency_groups
         'tomli>=1.1; python_version < "3.11"',
+        "tomli-w>=1.1",  # writes pylock.toml
         "platformdirs>=3",
         "pip>=25.3",
     ],

@@ -69,6 +69,21 @@ def _algorithms(hashes: Sequence[str]) -> set[str]:
     return {value.split(":", 1)[0] for value in hashes}
 
 
+def _line_algorithms(line: RequirementLine, algorithm: str) -> set[str]:
+    """The algorithms a pin is hashed in. A lock that names each file keeps several digests of
+    each: its files count as hashed in ``algorithm`` where each has that digest."""
+    if not line.files:
+        return _algorithms(line.hashes)
+    each = [set(dict(item.hashes)) for item in line.files]
+    return {algorithm} if all(algorithm in names for names in each) else set().union(*each)
+
+
+def _line_hashes(line: RequirementLine, algorithm: str) -> set[str]:
+    if not line.files:
+        return set(line.hashes)
+    return {f"{algorithm}:{item.digest(algorithm)}" for item in line.files}
+
+
 def same_version(left: str, right: str) -> bool:
     """Whether two version strings name the same version (PEP 440 normalised)."""
     try:
@@ -124,29 +139,40 @@ def compare(
     before = {
         _keyed(line.name, line.marker): line
         for line in old
-        if line.name and line.pinned_version and not line.constraint
+        if line.name and (line.pinned_version or line.url) and not line.constraint
     }
     after = {_keyed(package.name, package.marker): package for package in new}
+    # A direct URL is pinned by its URL, on both sides.
     pins = diff_pins(
-        {key: f"{line.name}=={line.pinned_version}" for key, line in before.items()},
-        {key: f"{package.name}=={package.version}" for key, package in after.items()},
+        {
+            key: f"{line.name} @ {line.url}" if line.url else f"{line.name}=={line.pinned_version}"
+            for key, line in before.items()
+        },
+        {
+            key: f"{package.name} @ {package.url}"
+            if package.url
+            else f"{package.name}=={package.version}"
+            for key, package in after.items()
+        },
     )
-    old_algorithms = set().union(*(_algorithms(line.hashes) for line in before.values()))
+    old_algorithms = set().union(*(_line_algorithms(line, algorithm) for line in before.values()))
     comparable = not old_algorithms or old_algorithms == {algorithm}
     upgraded: list[VersionChange] = []
     downgraded: list[VersionChange] = []
     new_files: list[HashChange] = []
     replaced: list[HashChange] = []
     for name in sorted(set(before) & set(after)):
-        old_version = before[name].pinned_version or ""
+        old_version = before[name].url or before[name].pinned_version or ""
         package = after[name]
         if name in pins.changed:
-            change = VersionChange(name, old_version, package.version)
-            (upgraded if _newer(old_version, package.version) else downgraded).append(change)
+            new_version = package.url or package.version
+            change = VersionChange(name, old_version, new_version)
+            (upgraded if _newer(old_version, new_version) else downgraded).append(change)
             continue
         if not comparable:
             continue
-        old_hashes, new_hashes = set(before[name].hashes), set(package.hashes(algorithm))
+        old_hashes = _line_hashes(before[name], algorithm)
+        new_hashes = set(package.hashes(algorithm))
         if new_hashes - old_hashes:
             new_files.append(
                 HashChange(name, package.version, added=tuple(sorted(new_hashes - old_hashes)))
@@ -158,7 +184,7 @@ def compare(
     only_algorithm = next(iter(old_algorithms)) if len(old_algorithms) == 1 else "mixed"
     return Changes(
         added=tuple((n, after[n].version) for n in pins.added),
-        removed=tuple((n, before[n].pinned_version or "") for n in pins.removed),
+        removed=tuple((n, before[n].url or before[n].pinned_version or "") for n in pins.removed),
         upgraded=tuple(upgraded),
         downgraded=tuple(downgraded),
         new_files=tuple(new_files),

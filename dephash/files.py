@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from dephash.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 has the backport
+    import tomli as tomllib
 
 # More than any requirements file, pinned file or allowlist: past it, a file is a mistake
 # (a log, an image, /dev/zero behind a symlink) and reading on would only fill memory.
@@ -86,6 +92,18 @@ def read_text(
         raise InputError(f"{prefix}{what} is not UTF-8 text: {shown}") from None
     except OSError as exc:
         raise InputError(f"{prefix}cannot read {what} {shown}: {exc.strerror}") from None
+
+
+def parse_toml(text: str, shown: str) -> dict[str, Any]:
+    """A TOML file's tables; invalid TOML is an InputError naming the file, line and column."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib names the line and column, except at the end of the file.
+        last = f"(at line {len(text.splitlines()) or 1}, the end of the file)"
+        reason = str(exc).replace("(at end of document)", last)
+        raise InputError(f"{shown}: not valid TOML: {reason}") from None
+    return data
 
 
 def read_stream(stream: TextIO, what: str) -> str:

@@ -21,7 +21,7 @@ from dephash.diff import Changes, compare
 from dephash.environments import describe, files_for, marker_values, python_versions, targets
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
-from dephash.formats import FORMATS
+from dephash.formats import read_pinned
 from dephash.guards.sources import index_for
 from dephash.hashing.cache import DigestCache
 from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
@@ -36,6 +36,7 @@ from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_environment, running_python
 from dephash.model import (
     Environment,
+    Format,
     IndexSettings,
     Lock,
     LockedPackage,
@@ -81,6 +82,8 @@ class GenOptions:
     host_only: bool = False
     # For a pyproject.toml input: the extras and dependency groups to lock too.
     selection: Selection = field(default_factory=Selection)
+    # The --format asked for; None: the one the output's name says.
+    lock_format: Format | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def existing_pins(options: GenOptions) -> list[RequirementLine] | None:
         return None
     replaced = path == options.output
     try:
-        return FORMATS["requirements"].read(path).requirements
+        return read_pinned(path).requirements
     except InputError as exc:
         # A file that no longer parses (merge conflict markers, binary) can still be replaced.
         if not options.upgrade:
@@ -220,13 +223,8 @@ def generate(
                 _blame_unreachable_index(exc, early.settings(), early.client)
                 raise
         settings = early.settings()
-        release_files = ReleaseFiles(
-            early,
-            settings,
-            options.jobs,
-            options.resolver.uploaded_prior_to,
-            index_for(options.index.index_for),
-        )
+        cutoff, assigned = options.resolver.uploaded_prior_to, index_for(options.index.index_for)
+        release_files = ReleaseFiles(early, settings, options.jobs, cutoff, assigned)
         environments = (
             () if options.host_only else _environments(options, resolution, parsed.requires_python)
         )
@@ -274,7 +272,8 @@ def generate(
             files=files[(package.name, package.version)],
             marker=marker,
             requires_python=package.requires_python,
-            index=None if package.direct else release_files.assigned(package.name),
+            index=None if package.direct else release_files.index_of(package),
+            assigned=release_files.assigned(package.name) is not None,
             via=via.get(package.name, ()),
             url=strip_fragment(redact(package.url)) if package.direct else None,
         )
@@ -390,6 +389,8 @@ def reproduce_command(options: GenOptions, input_arguments: Sequence[str] | None
         args.append("--host-only")
     if not options.annotate:
         args.append("--no-annotate")
+    if options.lock_format is not None:
+        args += ["--format", options.lock_format.value]
     if options.output:
         args += ["-o", display_path(options.output)]
     args += input_arguments if input_arguments is not None else [display_path(options.input)]

@@ -67,6 +67,13 @@ class Machine(str, Enum):
     ARM64 = "arm64"
 
 
+class Format(str, Enum):
+    """The lock formats, as ``--format`` names them (``dephash.formats`` holds each one)."""
+
+    REQUIREMENTS = "requirements"
+    PYLOCK = "pylock"
+
+
 @dataclass(frozen=True, order=True)
 class Environment:
     """Where a lock must install: a CPython minor version, an OS and a machine.
@@ -160,8 +167,9 @@ class LockedPackage:
 
     ``url`` is set for a direct URL requirement (``name @ url``), credentials
     and fragment removed; ``marker`` where the package is conditional; ``index``
-    is the index (or find-links location) ``--index-for`` took it from, where
-    several are in use; ``via`` names the inputs and packages that require it.
+    is the index (or find-links location) its files came from, and ``assigned``
+    says that ``--index-for`` took it from there, where several are in use;
+    ``via`` names the inputs and packages that require it.
     """
 
     name: str
@@ -172,6 +180,7 @@ class LockedPackage:
     index: str | None = None
     via: tuple[str, ...] = ()
     url: str | None = None
+    assigned: bool = False
 
     def hashes(self, algorithm: str) -> tuple[str, ...]:
         """``algorithm:hexdigest`` of every file, sorted, each once."""

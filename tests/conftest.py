@@ -16,9 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer, publish_to
+
+# No time limit per example: speed is the benchmark's business, not a test's (a busy
+# machine made examples overrun hypothesis's default deadline).
+settings.register_profile("dephash", deadline=None)
+settings.load_profile("dephash")
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dephash.diff import Changes, HashChange, VersionChange, compare, summary, warnings
 from dephash.inputs.reqfile import RequirementLine
-from dephash.model import LockedPackage
+from dephash.model import LockedFile, LockedPackage
 from tests.support.locks import locked
 from tests.support.locks import locked as Pin
 
@@ -123,3 +123,49 @@ def test_a_name_pinned_per_environment_is_compared_per_marker() -> None:
     changes = compare(old, new, "sha512")
     assert changes.upgraded == (VersionChange('numpy (python_version < "3.11")', "1.0", "1.1"),)
     assert (changes.added, changes.removed, changes.new_files) == ((), (), ())
+
+
+def test_a_direct_url_is_compared_by_its_url() -> None:
+    def url_line(url: str) -> RequirementLine:
+        return RequirementLine(
+            f"direct @ {url}", "prod.txt", 1, "direct", url=url, hashes=("sha512:aa",)
+        )
+
+    same = Pin("direct", "0.5", ("sha512:aa",), url="https://h/direct-0.5.whl")
+    assert compare([url_line("https://h/direct-0.5.whl")], [same], "sha512").empty
+    moved = Pin("direct", "0.6", ("sha512:bb",), url="https://h/direct-0.6.whl")
+    changes = compare([url_line("https://h/direct-0.5.whl")], [moved], "sha512")
+    assert changes.upgraded == (
+        VersionChange("direct", "https://h/direct-0.5.whl", "https://h/direct-0.6.whl"),
+    )
+    gone = compare([url_line("https://h/direct-0.5.whl")], [], "sha512")
+    assert gone.removed == (("direct", "https://h/direct-0.5.whl"),)
+
+
+def test_a_lock_that_names_each_file_is_compared_in_the_new_algorithm() -> None:
+    files = (
+        LockedFile("x-1-py3-none-any.whl", "https://h/1", (("sha256", "01"), ("sha512", "aa"))),
+        LockedFile("x-1.tar.gz", "https://h/2", (("sha256", "02"), ("sha512", "bb"))),
+    )
+    old = RequirementLine(
+        "x==1",
+        "pylock.toml",
+        3,
+        "x",
+        specifier="==1",
+        hashes=("sha256:01", "sha256:02", "sha512:aa", "sha512:bb"),
+        files=files,
+    )
+    assert compare([old], [Pin("x", "1", ("sha512:aa", "sha512:bb"))], "sha512").empty
+    grown = compare([old], [Pin("x", "1", ("sha256:01", "sha256:02", "sha256:03"))], "sha256")
+    assert grown.new_files == (HashChange("x", "1", added=("sha256:03",)),)
+    partial = RequirementLine(
+        "x==1",
+        "pylock.toml",
+        3,
+        "x",
+        specifier="==1",
+        files=(files[0], LockedFile("x-1.zip", "u", (("sha256", "03"),))),
+    )
+    changed = compare([partial], [Pin("x", "1", ("sha512:aa",))], "sha512")
+    assert changed.algorithm_changed == ("mixed", "sha512")

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
-from packaging.utils import parse_sdist_filename, parse_wheel_filename
+from packaging.pylock import Pylock
+from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
 from dephash.cli import main
 from dephash.index.pages import JSON_TYPE
 from tests.support.pinned import install_with_hashes, pinned
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10 has the backport
+    import tomli as tomllib
 
 PYPI = "https://pypi.org/simple/"
 pytestmark = pytest.mark.network
@@ -50,3 +59,38 @@ def test_sha512_hashes_are_those_of_the_served_files_and_install(
         assert set(hashes) == served_sha512(name, version)
     installed = install_with_hashes(tmp_path / "venv", PYPI, "prod.txt", isolated_pip)
     assert installed.returncode == 0, installed.stderr
+
+
+def test_a_pylock_for_platform_conditional_dependencies_is_complete_and_pip_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_pip: dict[str, str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.txt").write_text("click\npytest\nkeyring\n")
+    result = CliRunner().invoke(main, ["gen", "-q", "-i", PYPI, "-o", "pylock.toml", "in.txt"])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "pylock.toml").read_bytes()
+    document = tomllib.loads(written.decode())
+    Pylock.from_dict(document)
+    packages = document["packages"]
+    assert any("marker" in entry for entry in packages)  # colorama on Windows, at least
+    for entry in packages:
+        assert entry["index"] == PYPI
+        for item in [*entry.get("wheels", ()), *([entry["sdist"]] if "sdist" in entry else ())]:
+            assert item["url"].startswith("https://")
+            assert item["size"] > 0
+            assert set(item["hashes"]) == {"sha256", "sha512"}
+    again = CliRunner().invoke(main, ["gen", "-q", "-i", PYPI, "-o", "pylock.toml", "in.txt"])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "pylock.toml").read_bytes() == written
+    dry_run = ["--dry-run", "--ignore-installed", "--report", "r.json"]
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", *dry_run, "-r", "pylock.toml"],
+        capture_output=True,
+        text=True,
+        env=isolated_pip,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    names = {canonicalize_name(item["metadata"]["name"]) for item in report["install"]}
+    assert {"click", "pytest", "keyring"} <= names

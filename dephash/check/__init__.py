@@ -33,7 +33,7 @@ from dephash.check.vulns import VulnerabilityClient, read_allowlist
 from dephash.environments import targets
 from dephash.errors import InputError
 from dephash.files import display_path, read_text
-from dephash.formats import FORMATS
+from dephash.formats import format_of
 from dephash.guards.cutoff import cutoff_text
 from dephash.guards.sources import index_for, recorded_assignments
 from dephash.hashing.cache import DigestCache
@@ -78,7 +78,7 @@ def check(
     if options.selection and not options.input:
         raise InputError("--extra, --all-extras and --group apply to --input: add --input")
     shown = display_path(options.pinned)
-    lock_format = FORMATS["requirements"]
+    lock_format = format_of(options.pinned)
     pinned = lock_format.read(options.pinned)
     runner = runner or PipRunner()
     network = network or NetworkSettings(pool_size=options.jobs)

@@ -25,6 +25,7 @@ class FindingKind(str, Enum):
     DUPLICATE = "duplicate"
     NOT_FOUND = "not-found"
     HASH_MISMATCH = "hash-mismatch"
+    SIZE_MISMATCH = "size-mismatch"
     UNCOVERED_FILE = "uncovered-file"
     YANKED = "yanked"
     CONFUSION = "confusion"

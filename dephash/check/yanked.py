@@ -8,6 +8,7 @@ from dephash.check.lines import location_of
 from dephash.check.model import Finding, FindingKind
 from dephash.check.releases import Listing
 from dephash.inputs.reqfile import RequirementLine
+from dephash.model import DistFile
 
 NAME = "yanked"
 CLAIM = "no yanked release"
@@ -48,4 +49,23 @@ def yanked(
                     location=location_of(line),
                 )
             )
+        else:
+            findings += _yanked_files(line, files)
     return findings
+
+
+def _yanked_files(line: RequirementLine, served: Sequence[DistFile]) -> list[Finding]:
+    """A lock that names each file: the files it names that are yanked, one by one."""
+    named = {locked.filename for locked in line.files}
+    return [
+        Finding(
+            str(line.name),
+            line.pinned_version,
+            FindingKind.YANKED,
+            f"{item.filename} is yanked from its index ({item.yanked or 'no reason given'}), "
+            "though the release has other files: regenerate, or pin another release",
+            location=location_of(line),
+        )
+        for item in served
+        if item.yanked is not None and item.filename in named
+    ]

@@ -148,7 +148,8 @@ def check_command(
     verbose: int,
     quiet: bool,
 ) -> None:
-    """Audit PINNED, a file of pins with hashes, before a deploy or in CI.
+    """Audit PINNED, a file of pins with hashes (a requirements file, or a
+    pylock.toml whose files are checked one by one), before a deploy or in CI.
 
     Checks that 'pip install --require-hashes' accepts it (every line pinned
     with '==' and hashed, no editable/VCS line, no duplicate), that every hash

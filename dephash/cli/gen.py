@@ -22,6 +22,7 @@ from dephash.cli.options import (
 from dephash.cli.output import configure_logging, make_progress, reports_errors, verbosity
 from dephash.files import check_output, display_path, read_bytes, read_stream, write_atomic
 from dephash.hashes import Algorithm
+from dephash.model import Format
 
 if TYPE_CHECKING:
     from dephash.diff import Changes
@@ -46,6 +47,14 @@ Exit codes:
     "-o",
     "--output",
     help="Write here (atomically, only on success) instead of standard output.",
+)
+@click.option(
+    "--format",
+    "lock_format",
+    type=click.Choice([f.value for f in Format]),
+    help="Lock format: requirements (pip's requirements file with --hash options) or "
+    "pylock (PEP 751's pylock.toml) [default: pylock for -o pylock.toml or "
+    "pylock.NAME.toml, else requirements].",
 )
 @click.option(
     "--algorithm",
@@ -130,6 +139,7 @@ def gen(
     input_file: str,
     selection: Selection,
     output: str | None,
+    lock_format: str | None,
     algorithm: str,
     index: IndexOptions,
     resolver: ResolverOptions,
@@ -157,10 +167,13 @@ def gen(
     environment gets a line per version. Every distribution file of each
     pinned version is hashed (every wheel and the sdist), so that the file
     installs with 'pip install --require-hashes' wherever it covers.
+
+    With -o pylock.toml (or pylock.NAME.toml, or --format pylock) the lock is
+    a PEP 751 pylock.toml: each file with its URL, size and digests.
     """
     configure_logging(verbose, quiet)
     from dephash.diff import summary
-    from dephash.formats import FORMATS
+    from dephash.formats import format_of
     from dephash.gen import GenOptions, generate
 
     options = GenOptions(
@@ -179,13 +192,15 @@ def gen(
         upgrade=upgrade,
         upgrade_packages=upgrade_packages,
         selection=selection,
+        lock_format=Format(lock_format) if lock_format else None,
     )
+    writer = format_of(output, options.lock_format)
     if output is not None:
         check_output(output, input_file)
     stdin_text = read_stream(sys.stdin, "standard input") if input_file == "-" else None
     progress = make_progress(sys.stderr, quiet)
     result = generate(options, network=network, stdin_text=stdin_text, progress=progress)
-    text = FORMATS["requirements"].render(result.lock, options.annotate)
+    text = writer.render(result.lock, options.annotate)
     if dry_run:
         if result.changes is not None:
             click.echo("".join(f"# {line}\n" for line in summary(result.changes)), nl=False)

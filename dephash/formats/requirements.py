@@ -29,7 +29,7 @@ def render_package(package: LockedPackage, algorithm: str, annotate: bool = True
         head += f" ; {one_line(package.marker)}"
     lines = [head, *(f"    --hash={one_line(value)}" for value in package.hashes(algorithm))]
     text = " \\\n".join(lines) + "\n"
-    if package.index:
+    if package.index and package.assigned:
         # Where it was taken from, as dephash check reads it back: not an option pip reads.
         text += f"    # {ANNOTATION} {one_line(package.index)}\n"
     via = [one_line(source) for source in package.via] if annotate else []

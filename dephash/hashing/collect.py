@@ -87,6 +87,11 @@ class ReleaseFiles:
         location = self.index_for.get(canonicalize_name(name))
         return redact(location) if location is not None and len(self.locations) > 1 else None
 
+    def index_of(self, package: ResolvedPackage) -> str | None:
+        """Where ``package``'s files come from: the location ``--index-for`` assigns it to,
+        else the first index listing a file of its version."""
+        return self.assigned(package.name) or self.early.index_of(package.name, package.version)
+
     def guard(self, packages: Sequence[ResolvedPackage]) -> None:
         """Refuse the pinned releases two sources serve differently (an InputError naming
         them); warn about an ``--index-for`` name that is not pinned."""

@@ -74,6 +74,7 @@ class EarlyWork:
         self._listings: dict[
             tuple[str, str], tuple[Future[list[DistFile]], Future[IndexFiles]]
         ] = {}
+        self._indexes: dict[tuple[str, str], str] = {}
         self._picked: dict[str, str] = {}
         self._speculated: dict[str, list[DistFile]] = defaultdict(list)
         self._page_pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="dephash-page")
@@ -191,6 +192,9 @@ class EarlyWork:
                     (url, None if raw is None else list(parse_page(raw, version).files))
                     for url, raw in done.result()
                 ]
+                first = next((url for url, files in listed if files), None)
+                if first is not None:
+                    self._indexes[key] = first
             except BaseException as exc:  # the failure belongs to whoever asks for the listing
                 merged.set_exception(exc)
                 per_index.set_exception(exc)
@@ -200,6 +204,11 @@ class EarlyWork:
 
         pages.add_done_callback(parse)
         return found
+
+    def index_of(self, name: str, version: str) -> str | None:
+        """The first index (in pip's order) whose page lists a file of ``name==version``, once
+        its listing is read; ``None`` if none does (files from find-links only)."""
+        return self._indexes.get((canonicalize_name(name), version))
 
     def _hash_ahead(self, name: str, version: str, listing: Future[list[DistFile]]) -> None:
         if listing.exception() is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,16 +25,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 
 from dephash.errors import InputError
-from dephash.files import display_path, read_text
+from dephash.files import display_path, parse_toml, read_text
 from dephash.inputs.extras import for_extra, select
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile, parse_requirement
 from dephash.model import ProjectMetadata
 from dephash.options import Selection
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has the backport
-    import tomli as tomllib
 
 BuildMetadata = Callable[[str], ProjectMetadata]
 """Builds the metadata of the project in a folder (through pip and its build backend)."""
@@ -89,14 +83,7 @@ class PyprojectInput:
     @functools.cached_property
     def _chosen(self) -> _Chosen:
         text = read_text(self.path, self.shown, "pyproject.toml")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            # tomllib names the line and column, except at the end of the file.
-            last = f"(at line {len(text.splitlines()) or 1}, the end of the file)"
-            reason = str(exc).replace("(at end of document)", last)
-            raise InputError(f"{self.shown}: not valid TOML: {reason}") from None
-        return _Reader(self, text, data).choose()
+        return _Reader(self, text, parse_toml(text, self.shown)).choose()
 
 
 class _Reader:

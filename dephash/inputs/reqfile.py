@@ -22,6 +22,7 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import ARCHIVE_SUFFIXES
 from dephash.errors import InputError
 from dephash.files import display_path, read_text
+from dephash.model import LockedFile
 
 # pip's comment rule: "#" at the start of a line or after white space.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -73,6 +74,8 @@ class RequirementLine:
     ``problem`` is set (only when parsing leniently) for lines that cannot be
     pinned by hash: editables, VCS and local-directory requirements. ``via`` is
     how ``# via`` names where the line comes from, when ``-r SOURCE`` would not.
+    ``files`` are the files a lock names for the pin, each with its own digests and size
+    (a ``pylock.toml``); a requirements line names none: its hashes cover the release.
     """
 
     text: str
@@ -87,6 +90,7 @@ class RequirementLine:
     url: str | None = None
     problem: str | None = None
     via: str | None = None
+    files: tuple[LockedFile, ...] = ()
 
     @property
     def pinned_version(self) -> str | None:

@@ -69,6 +69,7 @@ class PathKind(str, Enum):
 
     VIRTUALENV = "virtualenv"
     REQUIREMENTS = "requirements"
+    PYLOCK = "pylock"
 
 
 @dataclass(frozen=True)

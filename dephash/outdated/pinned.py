@@ -17,7 +17,7 @@ from packaging.version import InvalidVersion, Version
 
 from dephash.distributions import file_version
 from dephash.files import display_path
-from dephash.formats import FORMATS
+from dephash.formats import format_of
 from dephash.http import NetworkSettings, session_for
 from dephash.index.client import IndexClient
 from dephash.index.pages import ProjectPage, VersionedPage, group_by_version
@@ -68,7 +68,8 @@ def check_pinned_file(
 ) -> OutdatedReport:
     """What is outdated in the pinned file at ``path``, for ``python``."""
     shown = display_path(options.path)
-    parsed = FORMATS["requirements"].read(str(path))
+    lock_format = format_of(str(path))
+    parsed = lock_format.read(str(path))
     pins, skipped = read_pins(parsed, python_environment(python))
     names = sorted({pin.name for pin in pins})
     timeout = DEFAULT_TIMEOUT if options.timeout is None else options.timeout
@@ -121,7 +122,7 @@ def check_pinned_file(
     used = tuple(e for e in options.allowlist if e.version is None and e.name in missing)
     return OutdatedReport(
         path=shown,
-        kind=PathKind.REQUIREMENTS,
+        kind=PathKind(lock_format.name),
         outdated=outdated,
         allowed=allowed,
         stale=stale_entries(options.allowlist, allowed, used, known, f"no pin of {{}} in {shown}"),

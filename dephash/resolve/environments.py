@@ -29,7 +29,7 @@ from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.keep import resolve_keeping
-from dephash.resolve.newer import NewerFiles, newer_release
+from dephash.resolve.newer import NewerFiles, lead_environments, newer_in
 from dephash.resolve.pipinput import environment_arguments, environment_input, requirement_text
 from dephash.wheeltags import FileFilter
 
@@ -204,7 +204,7 @@ def place(
     lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
     if lacking:
         kept = {name: version for env in environments for name, version in keep_for(env).items()}
-        hosted = _widened(host, roots, resolver, request, lacking, kept)
+        hosted = _widened(hosted, roots, resolver, request, lacking, kept)
         walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
     pending = {env: walks[env].gaps for env in environments if walks[env].gaps}
     for env in pending:
@@ -216,8 +216,14 @@ def place(
         newer = (
             None
             if env in pending or newer_files is None or host_python is None
-            else _newer(
-                env, walks[env], hosted, Version(host_python), newer_files, keep_for(env), roots.pre
+            else newer_in(
+                env,
+                walks[env].reached,
+                hosted,
+                Version(host_python),
+                newer_files,
+                keep_for(env),
+                roots.pre,
             )
         )
         if newer:
@@ -245,76 +251,42 @@ def place(
         )
 
     # One environment of each Python first; the others of that Python walk its answer.
-    leads = _leads(pending, host.environment)
+    leads = lead_environments(pending, host.environment)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
         for placement in pool.map(resolve, leads):
             placements[placement.environment] = placement
-        rest = []
-        for env in pending:
-            if env in leads:
-                continue
-            lead = placements[next(each for each in leads if each.python == env.python)]
-            walked = walk(lead.packages, roots, env, files_of, only_binary)
-            if walked.gaps:
-                rest.append(env)
-            else:
-                served = {name: lead.packages[name] for name in walked.reached}
-                placements[env] = Placement(env, served, walked.conditional)
+        groups = {
+            lead: [env for env in pending if env.python == lead.python and env not in leads]
+            for lead in leads
+        }
+
+        def serve(lead: Environment) -> dict[Environment, Placement]:
+            return _served(
+                placements[lead], groups[lead], roots, resolver, request, files_of,
+                keep_for(lead), only_binary, interpreter_for(lead),
+            )  # fmt: skip
+
+        for served in pool.map(serve, [lead for lead in leads if groups[lead]]):
+            placements.update(served)
+        rest = [env for env in pending if env not in placements]
         for placement in pool.map(resolve, rest):
             placements[placement.environment] = placement
     return tuple(placements[env] for env in environments)
 
 
-def _newer(
-    env: Environment,
-    walked: Walk,
-    hosted: Mapping[str, ResolvedPackage],
-    host_python: Version,
-    newer_files: NewerFiles,
-    keep: Mapping[str, str],
-    pre: bool,
-) -> str | None:
-    """A package of ``walked`` pip would choose a newer release of in ``env`` (not one whose
-    pin regeneration keeps), as ``name version``."""
-    for name in walked.reached:
-        package = hosted[name]
-        if keep.get(name) == package.version:
-            continue
-        newer = newer_release(package, env, host_python, newer_files, pre)
-        if newer:
-            return f"{name} {newer}"
-    return None
-
-
-def _leads(pending: Mapping[Environment, object], host: MarkerEnvironment) -> list[Environment]:
-    """One environment of each Python among ``pending``: the host's OS and machine where
-    pending, else the first."""
-    here = host.as_dict()
-
-    def away(env: Environment) -> bool:
-        values = marker_values(env).as_dict()
-        return any(values[key] != here.get(key) for key in ("sys_platform", "platform_machine"))
-
-    leads: dict[tuple[int, int], Environment] = {}
-    for env in sorted(pending, key=away):
-        leads.setdefault(env.python, env)
-    return list(leads.values())
-
-
 def _widened(
-    host: Resolution,
+    packages: Mapping[str, ResolvedPackage],
     roots: RequirementsFile,
     resolver: Resolver,
     request: ResolveRequest,
     lacking: Sequence[str],
     keep: Mapping[str, str],
 ) -> dict[str, ResolvedPackage]:
-    """The host's packages, and what pip on the host adds for the requirements the
-    environments lack (the host's versions held); the host's alone where pip cannot."""
-    hosted = {package.name: package for package in host.packages}
-    held = {name: package.version for name, package in hosted.items() if not package.direct}
+    """``packages``, and what pip adds for the requirements other environments lack, asked
+    as ``request`` asks (``packages``' versions held); ``packages`` alone where pip cannot."""
+    held = {name: package.version for name, package in packages.items() if not package.direct}
     only_lacking = RequirementsFile(index_options=roots.index_options, pre=roots.pre)
-    with environment_input(only_lacking, [host.environment], lacking) as input_arguments:
+    with environment_input(only_lacking, [], lacking) as input_arguments:
         pins = {**keep, **held}
         asked = replace(
             request,
@@ -324,9 +296,45 @@ def _widened(
         try:
             resolution = resolver.resolve(asked)
         except ResolutionError as exc:
-            log.debug("the host cannot resolve what the environments lack: %s", exc)
-            return hosted
-    return {**{package.name: package for package in resolution.packages}, **hosted}
+            log.debug("pip cannot resolve what the environments lack: %s", exc)
+            return dict(packages)
+    return {**{package.name: package for package in resolution.packages}, **packages}
+
+
+def _served(
+    lead: Placement,
+    others: Sequence[Environment],
+    roots: RequirementsFile,
+    resolver: Resolver,
+    request: ResolveRequest,
+    files_of: FilesOf,
+    keep: Mapping[str, str],
+    only_binary: Sequence[str],
+    python: str | None,
+) -> dict[Environment, Placement]:
+    """The ``others`` (of ``lead``'s Python) that ``lead``'s packages serve, once what they
+    lack is asked of pip as for ``lead``, all at once."""
+    packages: Mapping[str, ResolvedPackage] = lead.packages
+    walks = {env: walk(packages, roots, env, files_of, only_binary) for env in others}
+    lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
+    if lacking:
+        asked = replace(
+            request,
+            arguments=(*request.arguments, *_pip_options(lead.environment, python)),
+            python=python,
+        )
+        packages = _widened(packages, roots, resolver, asked, lacking, keep)
+        walks = {env: walk(packages, roots, env, files_of, only_binary) for env in others}
+    return {
+        env: Placement(env, {name: packages[name] for name in walked.reached}, walked.conditional)
+        for env, walked in walks.items()
+        if not walked.gaps
+    }
+
+
+def _pip_options(env: Environment, python: str | None) -> list[str]:
+    # A real interpreter follows its own markers and tags; pip elsewhere takes the env's.
+    return [] if python else environment_arguments(env)
 
 
 def _resolve_for(
@@ -341,8 +349,7 @@ def _resolve_for(
     python: str | None,
 ) -> Placement:
     wanted = list(gaps)
-    # A real interpreter follows its own markers and tags; pip elsewhere takes the env's.
-    env_arguments = [] if python else environment_arguments(env)
+    env_arguments = _pip_options(env, python)
     hint = (
         ""
         if python

@@ -1,4 +1,5 @@
-"""Whether pip would choose a newer release in an environment than on the host.
+"""Per Python: whether pip would choose a newer release in an environment than on the host,
+and which environment of each Python is resolved first.
 
 The host's packages serve an environment when they fit it; but a newer Python may admit a
 newer release that the host's Python excludes (numpy 2.5 requires Python 3.12; a host on
@@ -8,13 +9,14 @@ environment is resolved on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from packaging.version import Version
 
 from dephash.distributions import split_version
+from dephash.environments import marker_values
 from dephash.markers import python_allows
-from dephash.model import DistFile, Environment, ResolvedPackage
+from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPackage
 
 # The files of every release of a project newer than a version, as the indexes list them.
 NewerFiles = Callable[[str, str], Sequence[DistFile]]
@@ -42,3 +44,41 @@ def newer_release(
         ):
             return str(version)
     return None
+
+
+def newer_in(
+    env: Environment,
+    reached: Iterable[str],
+    hosted: Mapping[str, ResolvedPackage],
+    host_python: Version,
+    newer_files: NewerFiles,
+    keep: Mapping[str, str],
+    pre: bool,
+) -> str | None:
+    """A package of ``reached`` pip would choose a newer release of in ``env`` (not one whose
+    pin regeneration keeps), as ``name version``."""
+    for name in reached:
+        package = hosted[name]
+        if keep.get(name) == package.version:
+            continue
+        newer = newer_release(package, env, host_python, newer_files, pre)
+        if newer:
+            return f"{name} {newer}"
+    return None
+
+
+def lead_environments(
+    pending: Mapping[Environment, object], host: MarkerEnvironment
+) -> list[Environment]:
+    """One environment of each Python among ``pending``: the host's OS and machine where
+    pending, else the first."""
+    here = host.as_dict()
+
+    def away(env: Environment) -> bool:
+        values = marker_values(env).as_dict()
+        return any(values[key] != here.get(key) for key in ("sys_platform", "platform_machine"))
+
+    leads: dict[tuple[int, int], Environment] = {}
+    for env in sorted(pending, key=away):
+        leads.setdefault(env.python, env)
+    return list(leads.values())

@@ -278,7 +278,9 @@ def test_each_python_gets_the_newest_release_it_admits(workdir: Path) -> None:
     assert request.arguments[2:] == tuple(environment_arguments(NEW))
 
 
-def test_a_kept_pin_or_an_answer_that_does_not_serve_runs_again(workdir: Path) -> None:
+def test_a_kept_pin_needs_no_run_and_the_lead_s_answer_is_widened_for_the_rest(
+    workdir: Path,
+) -> None:
     host = Resolution(
         (package("app", "1.0", "lib"), package("lib", "1.0")),
         marker_values(replace(LINUX, patch=7)),
@@ -299,10 +301,19 @@ def test_a_kept_pin_or_an_answer_that_does_not_serve_runs_again(workdir: Path) -
         newer_files=only_new_pythons,
     )  # fmt: skip
     assert set(placements[0].packages) == {"app", "lib", "win"}
-    assert [r.arguments[2:] for r in resolver.requests] == [
-        tuple(environment_arguments(NEW)),
-        tuple(environment_arguments(NEW_WINDOWS)),
-    ]
+    # What Windows lacks is asked as for 3.12 on Linux, with that answer's versions held.
+    lead, widened = resolver.requests
+    assert lead.arguments[2:] == widened.arguments[2:] == tuple(environment_arguments(NEW))
+    assert ("lib", "2.0") in widened.constraints
+    stuck = FakeResolver([linux])
+    with pytest.raises(InputError, match=r"cannot resolve for CPython 3\.12 on Windows"):
+        place(
+            host, roots, [NEW_WINDOWS, NEW], stuck, REQUEST, pure, lambda env: {},
+            newer_files=only_new_pythons,
+        )  # fmt: skip
+    assert [r.arguments[2:] for r in stuck.requests][-1] == tuple(
+        environment_arguments(NEW_WINDOWS)
+    )
 
 
 def test_environment_arguments_choose_files_for_the_environment() -> None:
