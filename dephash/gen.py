@@ -22,8 +22,7 @@ from dephash.environments import describe, files_for, marker_values, python_vers
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import read_pinned
-from dephash.guards.cutoff import cutoff_text
-from dephash.guards.sources import conflicts_message, index_for
+from dephash.guards.sources import index_for
 from dephash.hashing.cache import DigestCache
 from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
 from dephash.hashing.early import EarlyWork
@@ -44,7 +43,6 @@ from dephash.model import (
     MarkerEnvironment,
     Provenance,
     Resolution,
-    ResolvedPackage,
 )
 from dephash.options import IndexOptions, ResolverOptions, Selection, pip_arguments
 from dephash.redact import redact
@@ -225,13 +223,8 @@ def generate(
                 _blame_unreachable_index(exc, early.settings(), early.client)
                 raise
         settings = early.settings()
-        release_files = ReleaseFiles(
-            early,
-            settings,
-            options.jobs,
-            options.resolver.uploaded_prior_to,
-            index_for(options.index.index_for),
-        )
+        cutoff, assigned = options.resolver.uploaded_prior_to, index_for(options.index.index_for)
+        release_files = ReleaseFiles(early, settings, options.jobs, cutoff, assigned)
         environments = (
             () if options.host_only else _environments(options, resolution, parsed.requires_python)
         )
@@ -256,10 +249,7 @@ def generate(
             via = via_annotations(resolution, parsed)
         if not placed:
             raise InputError(f"{source.shown} resolves to no packages: nothing to pin")
-        _warn_about_unpinned_assignments(options, placed)
-        confused = release_files.confusions([package for package, _ in placed])
-        if confused:
-            raise InputError(conflicts_message(confused))
+        release_files.guard([package for package, _ in placed])
         files = lock_files(
             [package for package, _ in placed],
             options.algorithm,
@@ -282,10 +272,7 @@ def generate(
             files=files[(package.name, package.version)],
             marker=marker,
             requires_python=package.requires_python,
-            index=None
-            if package.direct
-            else release_files.assigned(package.name)
-            or early.index_of(package.name, package.version),
+            index=None if package.direct else release_files.index_of(package),
             assigned=release_files.assigned(package.name) is not None,
             via=via.get(package.name, ()),
             url=strip_fragment(redact(package.url)) if package.direct else None,
@@ -301,11 +288,7 @@ def generate(
             files_for=file_filter.describe() if file_filter.active else None,
             covers=describe(environments) if environments else None,
             requires_python=parsed.requires_python,
-            uploaded_prior_to=(
-                cutoff_text(options.resolver.uploaded_prior_to)
-                if options.resolver.uploaded_prior_to
-                else None
-            ),
+            uploaded_prior_to=options.resolver.cutoff(),
         ),
         resolution.environment,
         environments,
@@ -340,14 +323,6 @@ def _supported(requires_python: str | None) -> tuple[str, ...]:
             requires_python,
         )
         return ()
-
-
-def _warn_about_unpinned_assignments(
-    options: GenOptions, placed: Sequence[tuple[ResolvedPackage, str | None]]
-) -> None:
-    pinned = {package.name for package, _ in placed}
-    for name in sorted(index_for(options.index.index_for).keys() - pinned):
-        log.warning("--index-for %s: not pinned, nothing to take from that index", name)
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:

@@ -54,9 +54,14 @@ class ResolverOptions:
             args += ["--only-binary", value]
         for value in self.no_binary:
             args += ["--no-binary", value]
-        if self.uploaded_prior_to is not None:
-            args += ["--uploaded-prior-to", cutoff_text(self.uploaded_prior_to)]
+        cutoff = self.cutoff()
+        if cutoff is not None:
+            args += ["--uploaded-prior-to", cutoff]
         return args
+
+    def cutoff(self) -> str | None:
+        """The release cooldown's cutoff as written down (``2024-01-01T00:00:00Z``), if any."""
+        return None if self.uploaded_prior_to is None else cutoff_text(self.uploaded_prior_to)
 
 
 def pip_arguments(

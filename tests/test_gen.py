@@ -203,8 +203,11 @@ def test_the_json_api_and_direct_urls(json_index: JsonIndex, workdir: Path) -> N
     assert direct.exists()
 
 
-def test_a_file_added_to_what_pip_saw(json_index: JsonIndex, workdir: Path) -> None:
-    """A file pip chose that no listing shows (here: served under two names) is hashed too."""
+def test_two_builds_under_one_file_name_are_refused_until_one_source_is_named(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    """An index and a find-links folder serving other bytes under one file name: dependency
+    confusion, until --index-for says which to take."""
     dist = workdir / "dist"
     wheel = make_wheel(dist, "gen-hidden", "1.0")
     json_index.add_file("gen-hidden", wheel)
@@ -212,8 +215,22 @@ def test_a_file_added_to_what_pip_saw(json_index: JsonIndex, workdir: Path) -> N
     other = make_wheel(workdir / "links", "gen-hidden", "1.0", payload="# another build\n")
     (workdir / "in.txt").write_text("gen-hidden\n")
     result = run("gen", "-i", json_index.url, "-f", "links", "in.txt")
-    assert result.exit_code == 0, result.output
-    assert pinned(result.stdout)["gen-hidden"] == ("1.0", hashes([wheel, other]))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert "dependency confusion: gen-hidden==1.0 is served by" in result.stderr
+    for source in (json_index.url, "links"):
+        result = run(
+            "gen",
+            "-i",
+            json_index.url,
+            "-f",
+            "links",
+            "--index-for",
+            f"gen-hidden={source}",
+            "in.txt",
+        )
+        assert result.exit_code == 0, result.output
+        chosen = wheel if source == json_index.url else other
+        assert pinned(result.stdout)["gen-hidden"] == ("1.0", hashes([chosen]))
 
 
 @dataclass

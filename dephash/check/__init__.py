@@ -9,6 +9,7 @@ the file was generated from, and known vulnerabilities.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -130,7 +131,8 @@ def check(
             lines,
             environments,
             resolver or PipResolver(runner),
-            sync.resolution_arguments(options, pinned, network),
+            # The pinned releases' own metadata: the cooldown is judged, not applied, here.
+            sync.resolution_arguments(_without_cutoff(options), pinned, network),
             python_environment(running_python()),
             options.resolver.python,
         )
@@ -215,3 +217,9 @@ def _environments(
         )
         return targets(pythons or (f"{running.major}.{running.minor}",), options.platforms)
     return covered or ()
+
+
+def _without_cutoff(options: CheckOptions) -> CheckOptions:
+    return dataclasses.replace(
+        options, resolver=dataclasses.replace(options.resolver, uploaded_prior_to=None)
+    )

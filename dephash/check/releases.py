@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dephash.distributions import url_filename
 from dephash.guards.sources import Source, project_sources
+from dephash.guards.sources import by_project as links_by_project
 from dephash.index.files import distinct_files, files_for_version
 from dephash.index.reader import IndexReader
 from dephash.inputs.reqfile import RequirementLine
@@ -45,14 +46,9 @@ def list_releases(
     names = sorted({name for name, _ in pins})
     pages = [(url, name) for name in names for url in settings.index_urls]
     listings = run_parallel(lambda page: client.project_files(*page), pages, jobs)
-    links = list(
-        zip(
-            settings.find_links,
-            run_parallel(client.find_links_files, settings.find_links, jobs),
-            strict=True,
-        )
-    )
-    link_files = [item for _, listing in links for item in listing]
+    link_listings = run_parallel(client.find_links_files, settings.find_links, jobs)
+    link_files = [item for listing in link_listings for item in listing]
+    links = links_by_project(zip(settings.find_links, link_listings, strict=True))
     by_project: dict[str, list[DistFile]] = defaultdict(list)
     indexes: dict[str, list[str]] = defaultdict(list)
     per_index: dict[str, list[tuple[str, list[DistFile] | None]]] = defaultdict(list)

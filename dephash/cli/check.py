@@ -118,8 +118,8 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
     python="With --input: resolve for this interpreter (pip's --python).",
     uploaded_prior_to="A release cooldown: fail where a hashed file was uploaded on or after "
     "this time (an ISO 8601 date or time, UTC unless it gives an offset, or P<n>D: n days "
-    "before today, UTC); exit 3 where the index publishes no upload times. With --input, "
-    "pip resolves with it too [env: DEPHASH_UPLOADED_PRIOR_TO].",
+    "before the start of today, UTC); exit 3 where the index publishes no upload times. "
+    "With --input, pip resolves with it too [env: DEPHASH_UPLOADED_PRIOR_TO].",
 )
 @index_for_option(
     "Take NAME from this index (or find-links location) alone, as gen did (repeatable; "

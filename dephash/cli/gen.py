@@ -71,8 +71,8 @@ Exit codes:
     no_binary="pip's --no-binary.",
     python="Resolve for this interpreter (pip's --python) instead of the running one.",
     uploaded_prior_to="A release cooldown: only files uploaded before this time, an ISO 8601 "
-    "date or time (UTC unless it gives an offset) or P<n>D (n days before today, UTC). pip "
-    "gets it, no later file is hashed, and the file records the absolute time "
+    "date or time (UTC unless it gives an offset) or P<n>D (n days before the start of "
+    "today, UTC). pip gets it, no later file is hashed, and the file records the absolute time "
     "[env: DEPHASH_UPLOADED_PRIOR_TO].",
 )
 @index_for_option(

@@ -76,11 +76,28 @@ def same_location(first: str, second: str) -> bool:
     return redact(first).rstrip("/") == redact(second).rstrip("/")
 
 
+# Each find-links location, and its archives by canonical project name.
+Links = list[tuple[str, dict[str, list[DistFile]]]]
+
+
+def by_project(links: Iterable[tuple[str, Sequence[DistFile]]]) -> Links:
+    """Each find-links location's archives grouped by project, names parsed once."""
+    grouped: Links = []
+    for location, files in links:
+        projects: dict[str, list[DistFile]] = {}
+        for item in files:
+            parsed = file_version(item.filename)
+            if parsed is not None:
+                projects.setdefault(parsed[0], []).append(item)
+        grouped.append((location, projects))
+    return grouped
+
+
 def project_sources(
     name: str,
     version: str,
     pages: Iterable[tuple[str, Sequence[DistFile] | None]],
-    links: Iterable[tuple[str, Sequence[DistFile]]],
+    links: Links,
 ) -> list[Source]:
     """Every source's files of ``name==version``: each index's page (``None``: it lacks the
     project), then each find-links location's files (it serves the name if it has any)."""
@@ -89,15 +106,10 @@ def project_sources(
         for url, files in pages
     ]
     wanted = canonicalize_name(name)
-    for location, files in links:
-        own = [item for item in files if _project(item) == wanted]
+    for location, projects in links:
+        own = projects.get(wanted)
         sources.append(Source(location, _release(own, name, version) if own else None, False))
     return sources
-
-
-def _project(item: DistFile) -> str | None:
-    parsed = file_version(item.filename)
-    return parsed[0] if parsed else None
 
 
 def _release(files: Sequence[DistFile], name: str, version: str) -> tuple[DistFile, ...]:

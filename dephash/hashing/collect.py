@@ -12,11 +12,19 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import parsed_version, url_filename
 from dephash.errors import EnvironmentFailure, InputError
 from dephash.guards.cutoff import before_cutoff, cutoff_text
-from dephash.guards.sources import Confusion, Source, assigned_source, confusion, project_sources
+from dephash.guards.sources import (
+    Confusion,
+    Source,
+    assigned_source,
+    by_project,
+    conflicts_message,
+    confusion,
+    project_sources,
+)
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
-from dephash.index.pages import parse_page, parse_page_by_version
+from dephash.index.pages import parse_page_by_version
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -49,14 +57,9 @@ class ReleaseFiles:
     ) -> None:
         self.early = early
         self.cutoff = cutoff
-        self.links = list(
-            zip(
-                settings.find_links,
-                run_parallel(early.client.find_links_files, settings.find_links, jobs),
-                strict=True,
-            )
-        )
-        self.link_files = [item for _, listing in self.links for item in listing]
+        listings = run_parallel(early.client.find_links_files, settings.find_links, jobs)
+        self.link_files = [item for listing in listings for item in listing]
+        self.links = by_project(zip(settings.find_links, listings, strict=True))
         self.locations = (*settings.index_urls, *settings.find_links)
         self.index_for = dict(index_for or {})
         in_use = [Source(location, None) for location in self.locations]
@@ -74,17 +77,30 @@ class ReleaseFiles:
 
     def sources(self, name: str, version: str) -> list[Source]:
         """What each index and find-links location serves of ``name==version``."""
-        pages = [
-            (url, None if raw is None else list(parse_page(raw, version).files))
-            for url, raw in self.early.pages(name).result()
-        ]
-        return project_sources(name, version, pages, self.links)
+        return project_sources(
+            name, version, self.early.by_index(name, version).result(), self.links
+        )
 
     def assigned(self, name: str) -> str | None:
         """The location ``--index-for`` assigns ``name`` to, recorded where several are in
         use (one alone needs no record)."""
         location = self.index_for.get(canonicalize_name(name))
         return redact(location) if location is not None and len(self.locations) > 1 else None
+
+    def index_of(self, package: ResolvedPackage) -> str | None:
+        """Where ``package``'s files come from: the location ``--index-for`` assigns it to,
+        else the first index listing a file of its version."""
+        return self.assigned(package.name) or self.early.index_of(package.name, package.version)
+
+    def guard(self, packages: Sequence[ResolvedPackage]) -> None:
+        """Refuse the pinned releases two sources serve differently (an InputError naming
+        them); warn about an ``--index-for`` name that is not pinned."""
+        pinned = {canonicalize_name(package.name) for package in packages}
+        for name in sorted(self.index_for.keys() - pinned):
+            log.warning("--index-for %s: not pinned, nothing to take from that index", name)
+        confused = self.confusions(packages)
+        if confused:
+            raise InputError(conflicts_message(confused))
 
     def confusions(self, packages: Sequence[ResolvedPackage]) -> list[Confusion]:
         """The pinned releases that two sources in use serve differently (none with a

@@ -38,6 +38,8 @@ _CANDIDATE = re.compile(r"\s+(?:Downloading|Using cached) (\S+?)(?:\.metadata)?(
 
 # Each index's page for a project, in the order of the settings' index URLs.
 Pages = list[tuple[str, RawPage | None]]
+# Each index's files of one release, in the same order (None: the index lacks the project).
+IndexFiles = list[tuple[str, list[DistFile] | None]]
 # Chooses the files to hash among a version's files (the file filter); may raise DephashError.
 Select = Callable[[list[DistFile], str], list[DistFile]]
 
@@ -69,7 +71,9 @@ class EarlyWork:
         self._collected: set[str] = set()
         self._pages: dict[str, Future[Pages]] = {}
         self._digests: dict[DistFile, Future[Digest]] = {}
-        self._listings: dict[tuple[str, str], Future[list[DistFile]]] = {}
+        self._listings: dict[
+            tuple[str, str], tuple[Future[list[DistFile]], Future[IndexFiles]]
+        ] = {}
         self._indexes: dict[tuple[str, str], str] = {}
         self._picked: dict[str, str] = {}
         self._speculated: dict[str, list[DistFile]] = defaultdict(list)
@@ -165,29 +169,41 @@ class EarlyWork:
     def listing(self, name: str, version: str) -> Future[list[DistFile]]:
         """The files of ``name==version`` the index pages list, parsed once, off this thread
         when the pages are still on their way."""
+        return self._parsed(name, version)[0]
+
+    def by_index(self, name: str, version: str) -> Future[IndexFiles]:
+        """The same files, per index (``None``: the index lacks the project), parsed with
+        :meth:`listing` (once)."""
+        return self._parsed(name, version)[1]
+
+    def _parsed(self, name: str, version: str) -> tuple[Future[list[DistFile]], Future[IndexFiles]]:
         pages = self.pages(name)
         key = (canonicalize_name(name), version)
         with self._lock:
-            future = self._listings.get(key)
-            if future is not None:
-                return future
-            future = self._listings[key] = Future()
+            found = self._listings.get(key)
+            if found is not None:
+                return found
+            found = self._listings[key] = (Future(), Future())
+        merged, per_index = found
 
         def parse(done: Future[Pages]) -> None:
             try:
-                listed: list[DistFile] = []
-                for index_url, raw in done.result():
-                    files = parse_page(raw, version).files if raw is not None else ()
-                    if files and not listed:
-                        self._indexes[key] = index_url
-                    listed += files
+                listed = [
+                    (url, None if raw is None else list(parse_page(raw, version).files))
+                    for url, raw in done.result()
+                ]
+                first = next((url for url, files in listed if files), None)
+                if first is not None:
+                    self._indexes[key] = first
             except BaseException as exc:  # the failure belongs to whoever asks for the listing
-                future.set_exception(exc)
+                merged.set_exception(exc)
+                per_index.set_exception(exc)
             else:
-                future.set_result(listed)
+                per_index.set_result(listed)
+                merged.set_result([item for _, files in listed for item in files or ()])
 
         pages.add_done_callback(parse)
-        return future
+        return found
 
     def index_of(self, name: str, version: str) -> str | None:
         """The first index (in pip's order) whose page lists a file of ``name==version``, once

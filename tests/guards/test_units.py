@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dephash.errors import InputError
 from dephash.guards.cutoff import before_cutoff, cutoff_text, parse_cutoff, parse_time
-from dephash.guards.sources import Source, confusion, recorded_assignments
+from dephash.guards.sources import Source, by_project, confusion, recorded_assignments
 from dephash.model import DistFile
 
 NOW = datetime(2026, 3, 10, 17, 45, 12, 999, tzinfo=timezone.utc)
@@ -111,3 +111,10 @@ def test_the_from_lines_of_a_pinned_file_are_its_assignments() -> None:
         "acme-utils": "https://****@internal/simple/",
         "wheels-pkg": "./wheels dir",
     }
+
+
+def test_find_links_archives_are_grouped_by_project() -> None:
+    wheel = DistFile("A_b-1.0-py3-none-any.whl", "file:///w/A_b-1.0-py3-none-any.whl")
+    sdist = DistFile("a-b-2.0.tar.gz", "file:///w/a-b-2.0.tar.gz")
+    stray = DistFile("notes.tar.gz", "file:///w/notes.tar.gz")
+    assert by_project([("w", [wheel, stray, sdist])]) == [("w", {"a-b": [wheel, sdist]})]
