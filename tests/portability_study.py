@@ -37,8 +37,12 @@ PLATFORMS = {
 }
 # A list whose portable resolution takes longer than this is dropped from the study.
 GEN_LIMIT = 300
-# Where a list's portable file cannot cover every environment: the narrower try, and why.
-NARROWED = {"ansible": ("--platform", "linux", "--platform", "macos")}
+# Where a list's portable file cannot cover every environment, the narrower try: the
+# judged platforms (Windows on arm64 has fewest wheels); ansible-lint refuses Windows.
+NARROWED = ("--platform", "linux", "--platform", "macos", "--platform", "win_amd64")
+NARROWER = {"ansible": ("--platform", "linux", "--platform", "macos")}
+# The judged platform each --platform value covers.
+JUDGED = {"linux": "linux", "macos": "macos", "windows": "windows", "win_amd64": "windows"}
 # Lists installed for real with each pyenv interpreter (wheels with compiled code included).
 INSTALLED = ("flask-app", "fastapi", "keyring", "pytest-dev", "linters")
 
@@ -57,6 +61,7 @@ class Outcome:
 
     name: str
     gen: str = ""
+    failed_gens: list[str] = field(default_factory=list)
     gen_seconds: float = 0.0
     gen_warnings: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
@@ -223,26 +228,34 @@ def install(python: Path, pinned: Path, work: Path, env: dict[str, str]) -> str:
 
 def study(uv: str, work: Path) -> list[Outcome]:
     env = _env(work)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     outcomes = []
     for source in sorted(LISTS.glob("*.txt")):
-        outcome = Outcome(source.stem)
         folder = work / source.stem
+        done = folder / "outcome.json"
+        if done.exists():  # from an earlier run into the same WORK_DIR
+            outcomes.append(Outcome(**json.loads(done.read_text())))
+            continue
+        outcome = Outcome(source.stem)
         folder.mkdir(parents=True, exist_ok=True)
         portable, host = folder / "portable.txt", folder / "host-only.txt"
-        outcome.options = ["--python-version", ">=3.10,<3.15"]
-        outcome.gen, outcome.gen_seconds, outcome.gen_warnings = gen(
-            source, portable, outcome.options, env
-        )
-        print(f"{source.stem}: gen {outcome.gen} ({outcome.gen_seconds:.0f} s)", flush=True)
-        if outcome.gen != "ok" and source.stem in NARROWED:
-            outcome.options += NARROWED[source.stem]
+        pythons = ["--python-version", ">=3.10,<3.15"]
+        tries = [pythons, [*pythons, *NARROWED]]
+        tries += [[*pythons, *NARROWER[source.stem]]] if source.stem in NARROWER else []
+        for options in tries:
+            outcome.options = options
             outcome.gen, outcome.gen_seconds, outcome.gen_warnings = gen(
-                source, portable, outcome.options, env
+                source, portable, options, env
             )
-            print(f"  narrowed: gen {outcome.gen} ({outcome.gen_seconds:.0f} s)", flush=True)
+            shown = " ".join(options[2:]) or "every platform"
+            print(f"{source.stem} ({shown}): gen {outcome.gen} ({outcome.gen_seconds:.0f} s)")
+            if outcome.gen == "ok":
+                break
+            outcome.failed_gens.append(f"{shown}: {outcome.gen}")
         host_gen = gen(source, host, ["--host-only"], env)[0]
         if outcome.gen == "ok":
-            platforms = [p for p in PLATFORMS if p in outcome.options] or list(PLATFORMS)
+            named = {JUDGED[o] for o in outcome.options if o in JUDGED}
+            platforms = [p for p in PLATFORMS if p in named] or list(PLATFORMS)
             outcome.portable = judge(uv, portable, env, platforms)
             outcome.check = check(portable, env)
             outcome.compile = compare(uv, source, portable, env)
@@ -250,8 +263,9 @@ def study(uv: str, work: Path) -> list[Outcome]:
         if outcome.gen == "ok" and source.stem in INSTALLED:
             for python in interpreters():
                 outcome.installs[python.parent.parent.name] = install(python, portable, work, env)
-        print(f"  {json.dumps(asdict(outcome), indent=1)}", flush=True)
+        print(f"  {json.dumps(asdict(outcome), indent=1)}")
         outcomes.append(outcome)
+        done.write_text(json.dumps(asdict(outcome), indent=1))
         (work / "results.json").write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
     return outcomes
 
@@ -280,8 +294,7 @@ def report(outcomes: list[Outcome]) -> str:
             f"| {o.name} | {gen_cell} | {_passed(o.portable)} | {_passed(o.host_only)} "
             f"| {check_cell} | {installs} |"
         )
-        if o.gen != "ok":
-            failures.append(f"- {o.name}: gen {o.gen}")
+        failures += [f"- {o.name}, gen {failed}" for failed in o.failed_gens]
         for kind, verdicts in (("portable", o.portable), ("host-only", o.host_only)):
             for pair, verdict in verdicts.items():
                 if verdict != "ok":
