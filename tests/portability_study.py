@@ -106,7 +106,9 @@ def _first_error(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     for at, line in enumerate(lines):
         if line.startswith(("error", "\N{MULTIPLICATION SIGN}", "ERROR")):
-            reason = [n for n in lines[at + 1 : at + 3] if n.startswith(("╰─▶", "Caused by"))]
+            reason = [
+                n for n in lines[at + 1 : at + 3] if n.startswith(("╰─▶", "Caused by", "cause:"))
+            ]
             return " ".join([line, *reason])
     return lines[-1] if lines else "(no output)"
 
