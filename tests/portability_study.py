@@ -1,7 +1,7 @@
 """One-off study, not a test: do the files ``dephash gen`` writes install everywhere they
 claim to, for real requirement lists, on the public index?
 
-    python -m tests.portability_study PATH/TO/uv [WORK_DIR]
+    python -m tests.portability_study PATH/TO/uv [WORK_DIR [LIST...]]
 
 For each list of ``tests/study/`` (requirements of the kinds well-known public projects
 keep) it writes a portable file (``--python-version '>=3.10,<3.15'``, every platform) and
@@ -10,7 +10,9 @@ for Linux x86_64, macOS arm64 and Windows x86_64 on Python 3.10 to 3.14, runs ``
 check`` on the portable file, compares its pins for this interpreter with ``uv pip compile
 --generate-hashes``, and installs a few lists for real with the pyenv interpreters this
 machine has. WORK_DIR (default: a temporary folder) keeps every file and log; its
-``results.md`` holds the table and the failures. Exits 1 when a portable file fails.
+``results.md`` holds the table and the failures; a list done there is not run again.
+LIST names lists of ``tests/study/`` (default: all of them), run in that order. Exits 1
+when a portable file fails.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ NARROWER = {"ansible": ("--platform", "linux", "--platform", "macos")}
 # The judged platform each --platform value covers.
 JUDGED = {"linux": "linux", "macos": "macos", "windows": "windows", "win_amd64": "windows"}
 # Lists installed for real with each pyenv interpreter (wheels with compiled code included).
-INSTALLED = ("flask-app", "fastapi", "keyring", "pytest-dev", "linters")
+INSTALLED = ("flask-app", "keyring", "pytest-dev")
 
 
 @dataclass(frozen=True)
@@ -228,11 +230,11 @@ def install(python: Path, pinned: Path, work: Path, env: dict[str, str]) -> str:
     return f"FAILED: {_first_error(again.stderr)}"
 
 
-def study(uv: str, work: Path) -> list[Outcome]:
+def study(uv: str, work: Path, names: list[str]) -> list[Outcome]:
     env = _env(work)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     outcomes = []
-    for source in sorted(LISTS.glob("*.txt")):
+    for source in [LISTS / f"{name}.txt" for name in names]:
         folder = work / source.stem
         done = folder / "outcome.json"
         if done.exists():  # from an earlier run into the same WORK_DIR
@@ -331,8 +333,8 @@ def report(outcomes: list[Outcome]) -> str:
     )
 
 
-def main(uv: str, work: Path) -> int:
-    outcomes = study(uv, work)
+def main(uv: str, work: Path, names: list[str]) -> int:
+    outcomes = study(uv, work, names or sorted(path.stem for path in LISTS.glob("*.txt")))
     text = report(outcomes)
     (work / "results.md").write_text(text)
     print(text)
@@ -340,9 +342,9 @@ def main(uv: str, work: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) < 2:
         raise SystemExit(__doc__)
-    if len(sys.argv) == 3:
-        sys.exit(main(sys.argv[1], Path(sys.argv[2]).resolve()))
+    if len(sys.argv) >= 3:
+        sys.exit(main(sys.argv[1], Path(sys.argv[2]).resolve(), sys.argv[3:]))
     with tempfile.TemporaryDirectory(prefix="portability-study-") as name:
-        sys.exit(main(sys.argv[1], Path(name)))
+        sys.exit(main(sys.argv[1], Path(name), []))
