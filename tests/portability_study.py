@@ -256,6 +256,8 @@ def study(uv: str, work: Path, names: list[str]) -> list[Outcome]:
             if outcome.gen == "ok":
                 break
             outcome.failed_gens.append(f"{shown}: {outcome.gen}")
+            stderr = folder / "portable.stderr"
+            stderr.rename(folder / f"portable-failed-{len(outcome.failed_gens)}.stderr")
         host_gen = gen(source, host, ["--host-only"], env)[0]
         if outcome.gen == "ok":
             named = {JUDGED[o] for o in outcome.options if o in JUDGED}
