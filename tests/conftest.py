@@ -16,9 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import Publish, PyPIServer, publish_to
+
+# For mutation runs (README): each mutant meets fewer examples, the same ones every run,
+# and a mutant that only slows a test down is not counted as caught.
+settings.register_profile(
+    "mutation", max_examples=25, deadline=None, derandomize=True, database=None
+)
 
 
 @pytest.fixture(autouse=True)
