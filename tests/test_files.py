@@ -132,3 +132,19 @@ def test_the_new_content_is_written_beside_the_target_whatever_the_temporary_fol
     write_atomic(tmp_path / "out.txt", "naïve\n")
     assert (tmp_path / "out.txt").read_bytes() == "naïve\n".encode()
     assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_a_stream_of_exactly_the_limit_is_read() -> None:
+    assert len(read_stream(io.StringIO("x" * TEXT_LIMIT), "standard input")) == TEXT_LIMIT
+
+
+def test_refusals_of_an_output_say_why_in_full(tmp_path: Path, fifo: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        check_output("")
+    assert str(caught.value) == "-o needs a file name (it was given an empty one)"
+    with pytest.raises(InputError) as caught:
+        check_output(str(fifo))
+    assert str(caught.value) == (
+        f"cannot write {fifo}: it is not a regular file (a FIFO or a device); "
+        "-o replaces a file by renaming a new one over it"
+    )

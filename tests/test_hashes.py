@@ -45,3 +45,9 @@ def test_published_digests_keep_true_digests_and_name_the_others() -> None:
 def test_nothing_but_hex_of_the_exact_length_is_ever_usable(published: dict[str, str]) -> None:
     usable, _ = published_digests(published.items())
     assert all(is_digest(algorithm, value) for algorithm, value in usable)
+
+
+def test_an_unknown_algorithm_hides_none_of_those_after_it() -> None:
+    usable, rejected = published_digests([("blake3", "x"), ("sha256", "a" * 64), ("md5", 5)])
+    assert usable == (("sha256", "a" * 64),)
+    assert rejected == ("md5",)

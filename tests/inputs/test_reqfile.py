@@ -459,3 +459,61 @@ def test_an_http_archive_url_alone_is_a_url_requirement(tmp_path: Path) -> None:
             write(tmp_path / "r.txt", f"{url} --hash=sha256:ab\n")
         ).requirements
         assert (line.name, line.url, line.hashes) == (None, url, ("sha256:ab",))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "git+https://h/r.git#egg=r",
+            "r.txt:1: VCS requirement cannot be pinned by hash: 'git+https://h/r.git#egg=r' "
+            "(publish it to an index, or point to an archive URL)",
+        ),
+        (
+            "./project",
+            "r.txt:1: local directory requirement cannot be pinned by hash: './project' "
+            "(build it into a wheel and publish it)",
+        ),
+        ("-r missing.txt", "r.txt:1: requirements file not found: missing.txt"),
+    ],
+)
+def test_refusals_say_where_what_and_what_to_do(tmp_path: Path, line: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_requirements(write(tmp_path / "r.txt", f"{line}\n"), display="r.txt")
+    assert str(caught.value) == message
+
+
+def test_a_missing_top_level_file_is_named_as_shown(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_requirements(tmp_path / "r.txt", display="shown.txt")
+    assert str(caught.value) == "requirements file not found: shown.txt"
+    parsed = parse_requirements(write(tmp_path / "r.txt", "six\n"), display="shown.txt")
+    assert [line.source for line in parsed.requirements] == ["shown.txt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "hashable"),
+    [
+        ("./dist/pkg-1.0-py3-none-any.whl#sha256=ab", True),
+        ("./dist/pkg-1.0.tar.gz#egg=pkg#more", True),
+        ("./dist/pkg#egg=pkg-1.0.tar.gz", False),
+    ],
+)
+def test_a_url_fragment_is_not_part_of_the_file_name(
+    tmp_path: Path, line: str, hashable: bool
+) -> None:
+    path = write(tmp_path / "r.txt", f"{line}\n")
+    if hashable:
+        assert [item.url for item in parse_requirements(path).requirements] == [line]
+    else:
+        with pytest.raises(UnhashableRequirement):
+            parse_requirements(path)
+
+
+def test_lenient_parsing_keeps_where_an_unhashable_constraint_stands(tmp_path: Path) -> None:
+    write(tmp_path / "constraints.txt", "six\n-e ./here\n")
+    path = write(tmp_path / "r.txt", "-c constraints.txt\n")
+    six, editable = parse_requirements(path, lenient=True).requirements
+    assert (six.constraint, six.problem) == (True, None)
+    assert (editable.source, editable.lineno, editable.constraint) == ("constraints.txt", 2, True)
+    assert editable.text == "-e ./here"
