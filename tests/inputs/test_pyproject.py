@@ -288,3 +288,4 @@ def test_each_requirement_is_found_on_its_own_line_in_its_own_table(workdir: Pat
         ("speedy", "", 6, "pyproject.toml"),
         ("pytest-ish", "", 8, "pyproject.toml:test"),
     ]
+    assert not any(line.constraint for line in opened.requirements().requirements)

@@ -517,3 +517,16 @@ def test_lenient_parsing_keeps_where_an_unhashable_constraint_stands(tmp_path: P
     assert (six.constraint, six.problem) == (True, None)
     assert (editable.source, editable.lineno, editable.constraint) == ("constraints.txt", 2, True)
     assert editable.text == "-e ./here"
+
+
+def test_a_url_requirement_knows_where_it_stands(tmp_path: Path) -> None:
+    write(tmp_path / "c.txt", "\nhttps://h.example/pkg-1.0.zip\n")
+    write(tmp_path / "r.txt", "six\n./pkg-2.0.whl --hash=sha256:ab\n-c c.txt\n")
+    parsed = parse_requirements(tmp_path / "r.txt", display="r.txt")
+    assert [
+        (line.url, line.source, line.lineno, line.constraint) for line in parsed.requirements
+    ] == [
+        (None, "r.txt", 1, False),
+        ("./pkg-2.0.whl", "r.txt", 2, False),
+        ("https://h.example/pkg-1.0.zip", "c.txt", 2, True),
+    ]
