@@ -192,3 +192,22 @@ def test_extras_the_project_chooses_are_followed_to_the_end() -> None:
     selected, extras = select(requirements, "app", {"all"})
     assert extras == {"all", "b", "c"}
     assert [(at, str(requirement)) for at, requirement in selected] == [(3, "bee"), (5, "base")]
+
+
+@pytest.mark.parametrize("operator", ["===", "==", "!=", "<=", ">=", "~=", "<", ">"])
+def test_a_clause_with_any_operator_is_judged_for_every_environment_not_this_one(
+    operator: str,
+) -> None:
+    # A clause false on this machine may hold elsewhere: it is kept for pip to judge.
+    clause = f'python_version {operator} "2.7"' if operator != "!=" else 'python_version != "3.11"'
+    decided = decide(Requirement(f'a; {clause} and extra == "x"'), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == clause
+
+
+@pytest.mark.parametrize("operator", ["in", "not in"])
+def test_a_clause_testing_a_substring_is_judged_for_every_environment_too(operator: str) -> None:
+    clause = f'"nothing-here" {operator} platform_release'
+    decided = decide(Requirement(f'a; {clause} and extra == "x"'), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == clause

@@ -530,3 +530,13 @@ def test_a_url_requirement_knows_where_it_stands(tmp_path: Path) -> None:
         ("./pkg-2.0.whl", "r.txt", 2, False),
         ("https://h.example/pkg-1.0.zip", "c.txt", 2, True),
     ]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_location_on_the_web_is_neither_a_local_file_nor_an_include(
+    tmp_path: Path, scheme: str
+) -> None:
+    parsed = parse_requirements(write(tmp_path / "r.txt", f"-f {scheme}://h.example/links/\n"))
+    assert parsed.index_options == [("find_links", f"{scheme}://h.example/links/")]
+    with pytest.raises(InputError, match="remote includes are not supported"):
+        parse_requirements(write(tmp_path / "r.txt", f"-r {scheme}://h.example/r.txt\n"))
