@@ -25,6 +25,11 @@ from tests.support.pypiserver import Publish, PyPIServer, publish_to
 # machine made examples overrun hypothesis's default deadline).
 settings.register_profile("dephash", deadline=None)
 settings.load_profile("dephash")
+# For mutation runs (README): each mutant meets fewer examples, the same ones every run,
+# and a mutant that only slows a test down is not counted as caught.
+settings.register_profile(
+    "mutation", max_examples=25, deadline=None, derandomize=True, database=None
+)
 
 
 @pytest.fixture(autouse=True)

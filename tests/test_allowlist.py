@@ -154,3 +154,8 @@ def test_versions_compare_normalised_and_odd_ones_as_text() -> None:
     assert not same_version("1.0", "1.0.1")
     assert same_version("weird-1", "weird-1")
     assert not same_version("weird-1", "1.0")
+
+
+def test_an_entry_is_written_with_its_reason_only_if_it_has_one() -> None:
+    assert format_entry(AllowEntry("six", "1.16", "", "")) == "six==1.16"
+    assert format_entry(AllowEntry("six", None, "old API", "")) == "six  # old API"

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from dephash.diff import Changes, HashChange, VersionChange, compare, summary, warnings
+from dephash.diff import (
+    Changes,
+    HashChange,
+    PinDiff,
+    VersionChange,
+    compare,
+    diff_pins,
+    same_requirement,
+    same_version,
+    summary,
+    warnings,
+)
 from dephash.inputs.reqfile import RequirementLine
 from dephash.model import LockedFile, LockedPackage
 from tests.support.locks import locked
@@ -169,3 +180,65 @@ def test_a_lock_that_names_each_file_is_compared_in_the_new_algorithm() -> None:
     )
     changed = compare([partial], [Pin("x", "1", ("sha512:aa",))], "sha512")
     assert changed.algorithm_changed == ("mixed", "sha512")
+
+
+def test_versions_are_ordered_as_versions_not_as_text() -> None:
+    # As text "1.10" < "1.9" and "2.0" > "10.0"; as versions the other way round.
+    changes = compare(
+        [line("a", "1.9"), line("b", "10.0"), line("c", "1.0rc1")],
+        [Pin("a", "1.10", ()), Pin("b", "2.0", ()), Pin("c", "1.0", ())],
+        "sha512",
+    )
+    assert changes.upgraded == (
+        VersionChange("a", "1.9", "1.10"),
+        VersionChange("c", "1.0rc1", "1.0"),
+    )
+    assert changes.downgraded == (VersionChange("b", "10.0", "2.0"),)
+
+
+def test_versions_that_are_no_versions_are_ordered_as_text() -> None:
+    changes = compare(
+        [line("a", "b"), line("z", "y")], [Pin("a", "c", ()), Pin("z", "x", ())], "sha512"
+    )
+    assert changes.upgraded == (VersionChange("a", "b", "c"),)
+    assert changes.downgraded == (VersionChange("z", "y", "x"),)
+
+
+def test_another_algorithm_still_reports_every_version_change() -> None:
+    changes = compare(
+        [
+            line("a", "1.0", "sha256:aa"),
+            line("b", "1.0", "sha256:bb"),
+            line("c", "1.0", "sha256:cc"),
+        ],
+        [Pin("a", "1.0", ("sha512:aa",)), Pin("b", "1.0", ("sha512:bb",)), Pin("c", "2.0", ())],
+        "sha512",
+    )
+    assert changes.upgraded == (VersionChange("c", "1.0", "2.0"),)
+    assert changes.algorithm_changed == ("sha256", "sha512")
+
+
+def test_pins_of_the_same_version_spelled_differently_are_the_same() -> None:
+    assert same_requirement("a==1.0", "a==1.0.0")
+    assert same_requirement("a==1.0", "a==1.0")
+    assert not same_requirement("a==1.0", "b==1.0")
+    assert not same_requirement("a==1.0", "a==1.1")
+    assert not same_requirement("a @ https://h/a-1.0.tar.gz", "a==1.0")
+    assert same_requirement("a @ https://h/a-1.0.tar.gz", "a @ https://h/a-1.0.tar.gz")
+    assert not same_requirement("a==x", "a==y")
+    assert same_requirement("a==x", "a==x")
+    assert same_version("1.0", "1.0.0")
+    assert not same_version("1.0", "1.1")
+    assert same_version("x", "x")
+    assert not same_version("x", "y")
+    assert diff_pins({"a": "a==1.0", "b": "b==1"}, {"a": "a==1.0.0", "c": "c==1"}) == PinDiff(
+        added=("c",), removed=("b",), changed=()
+    )
+
+
+def test_every_vanished_hash_is_named_in_the_warning() -> None:
+    changes = Changes(
+        replaced_files=(HashChange("a", "1", vanished=("sha512:" + "1" * 40, "sha512:2")),)
+    )
+    (warning,) = warnings(changes)
+    assert warning.endswith("the index): sha512:1111111111111…, sha512:2…")

@@ -7,10 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dephash.environments import (
+    KNOWN_PYTHONS,
     NEWEST_PLATFORM,
     describe,
     environment,
     every_environment,
+    files_for,
     from_platform,
     marker_for,
     marker_values,
@@ -18,10 +20,12 @@ from dephash.environments import (
     parse_description,
     platform_tags,
     python_versions,
+    targets,
 )
 from dephash.errors import InputError
 from dephash.markers import applies
 from dephash.model import OS, Environment, Machine
+from dephash.wheeltags import FileFilter
 
 PY311 = [(3, 11)]
 WORLD = every_environment([(3, 10), (3, 11), (3, 12), (3, 13)])
@@ -246,3 +250,85 @@ def test_python_versions_are_one_or_a_range(value: str, versions: list[str]) -> 
 def test_python_versions_dephash_cannot_name_are_refused(value: str) -> None:
     with pytest.raises(InputError, match=r"MAJOR\.MINOR"):
         python_versions(value)
+
+
+# The marker values of each OS and machine, all of them: what pip's markers see there.
+@pytest.mark.parametrize(
+    ("os", "machine", "sys_platform", "system", "os_name", "platform_machine"),
+    [
+        (OS.LINUX, Machine.X86_64, "linux", "Linux", "posix", "x86_64"),
+        (OS.LINUX, Machine.ARM64, "linux", "Linux", "posix", "aarch64"),
+        (OS.MACOS, Machine.X86_64, "darwin", "Darwin", "posix", "x86_64"),
+        (OS.MACOS, Machine.ARM64, "darwin", "Darwin", "posix", "arm64"),
+        (OS.WINDOWS, Machine.X86_64, "win32", "Windows", "nt", "AMD64"),
+        (OS.WINDOWS, Machine.ARM64, "win32", "Windows", "nt", "ARM64"),
+    ],
+)
+def test_every_marker_value_of_every_platform(
+    os: OS, machine: Machine, sys_platform: str, system: str, os_name: str, platform_machine: str
+) -> None:
+    env = Environment((3, 12), os, machine, NEWEST_PLATFORM[(os, machine)], patch=7)
+    assert marker_values(env).as_dict() == {
+        "implementation_name": "cpython",
+        "implementation_version": "3.12.7",
+        "os_name": os_name,
+        "platform_machine": platform_machine,
+        "platform_python_implementation": "CPython",
+        "platform_release": "",
+        "platform_system": system,
+        "platform_version": "",
+        "python_full_version": "3.12.7",
+        "python_version": "3.12",
+        "sys_platform": sys_platform,
+    }
+
+
+def test_the_newest_platform_of_every_os_and_machine() -> None:
+    assert NEWEST_PLATFORM == {
+        (OS.LINUX, Machine.X86_64): "manylinux_2_39_x86_64",
+        (OS.LINUX, Machine.ARM64): "manylinux_2_39_aarch64",
+        (OS.MACOS, Machine.X86_64): "macosx_15_0_x86_64",
+        (OS.MACOS, Machine.ARM64): "macosx_15_0_arm64",
+        (OS.WINDOWS, Machine.X86_64): "win_amd64",
+        (OS.WINDOWS, Machine.ARM64): "win_arm64",
+    }
+    assert tuple((3, minor) for minor in range(8, 16)) == KNOWN_PYTHONS
+
+
+def test_targets_are_every_platform_or_those_named() -> None:
+    assert targets(["3.11", "3.12"], []) == every_environment([(3, 11), (3, 12)])
+    named = targets(["3.11"], ["windows", "win_amd64", "manylinux_2_17_x86_64"])
+    assert set(named) == {
+        environment((3, 11), OS.WINDOWS, Machine.ARM64),
+        environment((3, 11), OS.WINDOWS, Machine.X86_64),
+        Environment((3, 11), OS.LINUX, Machine.X86_64, "manylinux_2_17_x86_64"),
+    }
+    assert list(named) == sorted(named)
+
+
+def test_the_files_to_hash_are_those_of_the_named_places() -> None:
+    assert files_for([], [], []) == FileFilter()
+    assert files_for(["3.12"], ["macos", "linux_x86_64"], [":all:"]) == FileFilter(
+        ("3.12",), ("macosx_15_0_arm64", "macosx_15_0_x86_64", "linux_x86_64"), (":all:",)
+    )
+
+
+def test_an_unknown_platform_is_refused_saying_what_is_expected() -> None:
+    with pytest.raises(InputError) as caught:
+        from_platform("solaris", PY311)
+    assert str(caught.value) == (
+        "--platform 'solaris': expected linux, macos, windows or a wheel platform tag "
+        "for x86_64 or arm64 (manylinux_2_17_x86_64, macosx_11_0_arm64, win_amd64, ...)"
+    )
+    for value in ("win_x86", "manylinux_2_17_i686", "macosx_11_0_ppc"):
+        with pytest.raises(InputError):
+            from_platform(value, PY311)
+
+
+def test_a_python_range_is_refused_naming_the_versions_dephash_knows() -> None:
+    with pytest.raises(InputError) as caught:
+        python_versions(">=4")
+    assert str(caught.value) == (
+        "--python-version '>=4': expected MAJOR.MINOR, like 3.12, or a range of the CPython "
+        "versions dephash knows (3.8 to 3.15), like '>=3.10'"
+    )

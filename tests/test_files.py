@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from dephash.files import (
     read_bytes,
     read_stream,
     read_text,
+    write_atomic,
 )
 
 
@@ -97,3 +100,51 @@ def test_outputs_refused_before_any_work(tmp_path: Path, fifo: Path) -> None:
         with pytest.raises(InputError) as caught:
             check_output(path, str(source))
         assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_output_file_gets_the_mode_a_new_file_gets(
+    tmp_path: Path, umask: int, mode: int
+) -> None:
+    # Never executable, setuid or world-writable: what open() would give under the umask.
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "out.txt", "x\n")
+        assert os.umask(umask) == umask  # the umask is left as it was
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == mode
+
+
+def test_a_replaced_output_file_keeps_every_mode_bit(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old\n")
+    target.chmod(0o2751)
+    write_atomic(target, "new\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o2751
+
+
+def test_the_new_content_is_written_beside_the_target_whatever_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Beside it, the rename is atomic: never a copy across file systems.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    write_atomic(tmp_path / "out.txt", "naïve\n")
+    assert (tmp_path / "out.txt").read_bytes() == "naïve\n".encode()
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_a_stream_of_exactly_the_limit_is_read() -> None:
+    assert len(read_stream(io.StringIO("x" * TEXT_LIMIT), "standard input")) == TEXT_LIMIT
+
+
+def test_refusals_of_an_output_say_why_in_full(tmp_path: Path, fifo: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        check_output("")
+    assert str(caught.value) == "-o needs a file name (it was given an empty one)"
+    with pytest.raises(InputError) as caught:
+        check_output(str(fifo))
+    assert str(caught.value) == (
+        f"cannot write {fifo}: it is not a regular file (a FIFO or a device); "
+        "-o replaces a file by renaming a new one over it"
+    )

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dephash.hashes import hex_length, is_digest, published_digests
+from dephash.hashes import (
+    ALGORITHMS,
+    STRONGEST_FIRST,
+    Algorithm,
+    hex_length,
+    is_digest,
+    published_digests,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +52,15 @@ def test_published_digests_keep_true_digests_and_name_the_others() -> None:
 def test_nothing_but_hex_of_the_exact_length_is_ever_usable(published: dict[str, str]) -> None:
     usable, _ = published_digests(published.items())
     assert all(is_digest(algorithm, value) for algorithm, value in usable)
+
+
+def test_an_unknown_algorithm_hides_none_of_those_after_it() -> None:
+    usable, rejected = published_digests([("blake3", "x"), ("sha256", "a" * 64), ("md5", 5)])
+    assert usable == (("sha256", "a" * 64),)
+    assert rejected == ("md5",)
+
+
+def test_the_table_is_pip_s_three_algorithms_strongest_first() -> None:
+    assert ALGORITHMS == ("sha256", "sha384", "sha512")
+    assert STRONGEST_FIRST == ("sha512", "sha384", "sha256")
+    assert [algorithm.value for algorithm in Algorithm] == list(ALGORITHMS)

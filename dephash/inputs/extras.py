@@ -51,7 +51,8 @@ def decide(requirement: Requirement, chosen: Set[str]) -> Requirement | None:
         if "extra" in (left, right) and operator in ("==", "!="):
             value = canonicalize_name((right if left == "extra" else left).strip('"'))
             return _HOLDS if (value in chosen) == (operator == "==") else _FAILS
-        others.append(match.group(0))
+        # The clause as written: the braces escaped for format() are not part of it.
+        others.append(match.group(0).replace("{{", "{").replace("}}", "}"))
         return "{}"
 
     template = _CLAUSE.sub(decided, text.replace("{", "{{").replace("}", "}}"))

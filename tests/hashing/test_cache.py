@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -196,3 +197,59 @@ def test_entries_that_are_not_small_files_are_ignored_without_blocking_and_repla
     assert entry.is_file()
     assert not entry.is_symlink()
     assert cache.get("x.whl", A256, "sha512") == "e" * 128
+
+
+def test_an_entry_is_one_small_file_a_person_can_read(tmp_path: Path) -> None:
+    # Where it lies and what it says: the anchor's algorithm, its first two hex digits,
+    # the anchor and the file name (made safe), and the digests with what they are of.
+    cache = DigestCache(tmp_path)
+    anchor = ("sha256", "ab" + "c" * 62)
+    cache.put("pkg 1/../x.whl", anchor, "sha512", "b" * 128)
+    cache.put("pkg 1/../x.whl", anchor, "sha384", "d" * 96)
+    (entry,) = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert entry == tmp_path / "v1" / "sha256" / "ab" / f"{anchor[1]}-pkg_1_.._x.whl.json"
+    assert entry.read_text(encoding="utf-8") == json.dumps(
+        {
+            "anchor": f"sha256:{anchor[1]}",
+            "digests": {"sha384": "d" * 96, "sha512": "b" * 128},
+            "filename": "pkg 1/../x.whl",
+            "format": 1,
+        }
+    )
+
+
+def test_an_entry_is_written_in_its_own_folder_whatever_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    cache = DigestCache(tmp_path / "cache")
+    cache.put("x.whl", A256, "sha512", "b" * 128)
+    assert cache.get("x.whl", A256, "sha512") == "b" * 128
+
+
+def test_every_entry_ignored_is_said_in_the_debug_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="dephash")
+    cache = DigestCache(tmp_path)
+    cache.put("x.whl", A256, "sha512", "b" * 128)
+    (entry,) = list(tmp_path.rglob("*.json"))
+    entry.write_text(json.dumps({"format": 1, "digests": {"sha512": "short"}}))
+    assert cache.get("x.whl", A256, "sha512") is None
+    entry.write_text('{"format": 2}')
+    assert cache.get("x.whl", A256, "sha512") is None
+    entry.write_text("{")
+    assert cache.get("x.whl", A256, "sha512") is None
+    blocked = DigestCache(entry)  # a file where its folder should be
+    blocked.put("x.whl", A256, "sha512", "b" * 128)
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages[:3] == [
+        f"cache: ignoring a sha512 entry that is not a digest: {entry}",
+        f"cache: ignoring entry of another format: {entry}",
+        f"cache: ignoring unreadable entry {entry}: "
+        "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+    ]
+    written = entry / "v1" / "sha256" / "aa" / entry.name
+    assert messages[-1] == (
+        f"cache: cannot write {written}: [Errno 20] Not a directory: '{written.parent}'"
+    )

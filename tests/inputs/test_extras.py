@@ -157,3 +157,57 @@ def test_a_decided_marker_holds_where_pip_would_install_for_the_chosen_extras(
         else:
             held = decided.marker.evaluate({**environment, "extra": ""})
         assert held is wanted, (marker, chosen, environment, decided)
+
+
+def test_a_marker_with_as_many_clauses_as_are_judged_is_judged() -> None:
+    clauses = " and ".join(f'platform_release != "{number}"' for number in range(8))
+    assert decide(Requirement(f'a; {clauses} and extra == "x"'), set()) is None
+
+
+def test_braces_in_a_marker_value_are_kept_as_they_are() -> None:
+    decided = decide(Requirement('a; platform_version == "{x}" and extra == "x"'), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == 'platform_version == "{x}"'
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ['extra == "x" and sys_platform == "linux"', 'sys_platform == "linux" and extra == "x"'],
+)
+def test_a_chosen_extra_beside_an_and_leaves_the_rest(marker: str) -> None:
+    decided = decide(Requirement(f"a; {marker}"), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == 'sys_platform == "linux"'
+
+
+def test_extras_the_project_chooses_are_followed_to_the_end() -> None:
+    requirements = [
+        Requirement("app[all]"),  # the project itself, with every extra already chosen
+        for_extra(Requirement("app[b]"), "c"),  # chosen only once c is
+        for_extra(Requirement("app[c]"), "all"),
+        for_extra(Requirement("bee"), "b"),
+        Requirement("app[all]; python_version < '3'"),
+        Requirement("base"),
+    ]
+    selected, extras = select(requirements, "app", {"all"})
+    assert extras == {"all", "b", "c"}
+    assert [(at, str(requirement)) for at, requirement in selected] == [(3, "bee"), (5, "base")]
+
+
+@pytest.mark.parametrize("operator", ["===", "==", "!=", "<=", ">=", "~=", "<", ">"])
+def test_a_clause_with_any_operator_is_judged_for_every_environment_not_this_one(
+    operator: str,
+) -> None:
+    # A clause false on this machine may hold elsewhere: it is kept for pip to judge.
+    clause = f'python_version {operator} "2.7"' if operator != "!=" else 'python_version != "3.11"'
+    decided = decide(Requirement(f'a; {clause} and extra == "x"'), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == clause
+
+
+@pytest.mark.parametrize("operator", ["in", "not in"])
+def test_a_clause_testing_a_substring_is_judged_for_every_environment_too(operator: str) -> None:
+    clause = f'"nothing-here" {operator} platform_release'
+    decided = decide(Requirement(f'a; {clause} and extra == "x"'), {"x"})
+    assert decided is not None
+    assert str(decided.marker) == clause

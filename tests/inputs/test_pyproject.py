@@ -227,3 +227,65 @@ def test_an_unhashable_dependency_is_refused_as_in_a_requirements_file(workdir: 
 def test_a_missing_file_is_bad_input(workdir: Path) -> None:
     with pytest.raises(InputError, match=r"pyproject\.toml not found: sub/pyproject\.toml"):
         source(workdir / "sub" / "pyproject.toml").requirements()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[tool.x]\n",
+            "declares no dependencies: no [project] dependencies, optional-dependencies or "
+            "[dependency-groups]",
+        ),
+        ('[project]\ndynamic = "x"\n', "[project] dynamic is not a list of strings"),
+        (
+            "[project]\noptional-dependencies = 1\n",
+            "[project] optional-dependencies is not a table",
+        ),
+        ("dependency-groups = 1\n", "[dependency-groups] is not a table"),
+        (
+            '[project.optional-dependencies]\nx = "b"\n',
+            "[project.optional-dependencies] x is not a list of strings",
+        ),
+        (
+            '[project.optional-dependencies]\nx = ["b >= "]\n',
+            "[project.optional-dependencies] x: not a valid requirement: 'b >= '",
+        ),
+        (
+            '[project]\ndependencies = ["b"]\nrequires-python = "3.10"\n',
+            "requires-python is not a version specifier: '3.10'",
+        ),
+    ],
+)
+def test_what_cannot_be_locked_is_said_in_full(workdir: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        source(write_project(workdir, text)).requirements()
+    assert str(caught.value) == f"pyproject.toml: {message}"
+
+
+def test_a_dynamic_requirement_that_is_not_valid_is_named(workdir: Path) -> None:
+    path = write_project(workdir, '[project]\nname = "d"\ndynamic = ["dependencies"]\n')
+    opened = open_input(str(path), None, None, lambda _: ProjectMetadata("d", ("b >= ",), ()))
+    with pytest.raises(InputError) as caught:
+        opened.requirements()
+    assert str(caught.value) == "pyproject.toml: dynamic: not a valid requirement: 'b >= '"
+
+
+def test_each_requirement_is_found_on_its_own_line_in_its_own_table(workdir: Path) -> None:
+    text = (
+        "[tool.notes]\n"
+        'text = "base>=1, speedy, pytest-ish"\n'
+        "[project]\n"
+        'dependencies = ["base>=1"]\n'
+        "[project.optional-dependencies]\n"
+        'fast = ["speedy"]\n'
+        "[dependency-groups]\n"
+        'test = ["pytest-ish"]\n'
+    )
+    opened = source(write_project(workdir, text), Selection(extras=("fast",), groups=("test",)))
+    assert lines(opened) == [
+        ("base", ">=1", 4, "pyproject.toml"),
+        ("speedy", "", 6, "pyproject.toml"),
+        ("pytest-ish", "", 8, "pyproject.toml:test"),
+    ]
+    assert not any(line.constraint for line in opened.requirements().requirements)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from dephash.errors import InputError
 from dephash.files import display_path, write_atomic
 from dephash.inputs.reqfile import (
+    UnhashableRequirement,
     logical_lines,
     parse_requirements,
 )
@@ -289,3 +290,253 @@ def test_a_token_too_long_for_a_file_name_is_not_a_valid_requirement(tmp_path: P
     path = write(tmp_path / "r.txt", f"{token}\n")
     with pytest.raises(InputError, match=f"r.txt:1: not a valid requirement: '{token}'"):
         parse_requirements(path, display="r.txt")
+
+
+# Every option pip accepts in a requirements file, by every spelling, and what dephash takes
+# from it: the tables of the parser are the list of what pip's files may say.
+@pytest.mark.parametrize(
+    ("line", "index_options"),
+    [
+        ("-i https://i.example/simple", [("index_url", "https://i.example/simple")]),
+        ("--index-url https://i.example/simple", [("index_url", "https://i.example/simple")]),
+        ("--index-url=https://i.example/simple", [("index_url", "https://i.example/simple")]),
+        ("--extra-index-url https://x.example/", [("extra_index_url", "https://x.example/")]),
+        ("-f https://f.example/", [("find_links", "https://f.example/")]),
+        ("--find-links https://f.example/", [("find_links", "https://f.example/")]),
+        ("--no-index", [("no_index", "")]),
+        ("--only-binary :all:", []),
+        ("--only-binary=:none:", []),
+        ("--no-binary :all:", []),
+        ("--no-binary=six", []),
+        ("--trusted-host i.example", []),
+        ("--use-feature truststore", []),
+        ("--config-settings key=value", []),
+        ("--global-option=--quiet", []),
+        ("--prefer-binary", []),
+        ("--require-hashes", []),
+    ],
+)
+def test_every_option_of_a_requirements_file_is_understood(
+    tmp_path: Path, line: str, index_options: list[tuple[str, str]]
+) -> None:
+    parsed = parse_requirements(write(tmp_path / "r.txt", f"{line}\nsix\n"))
+    assert parsed.index_options == index_options
+    assert parsed.pre is False
+    assert [item.name for item in parsed.requirements] == ["six"]
+
+
+@pytest.mark.parametrize("option", ["-r", "--requirement", "--requirement=", "-c", "--constraint"])
+def test_every_spelling_of_an_include(tmp_path: Path, option: str) -> None:
+    write(tmp_path / "more.txt", "idna\n")
+    separator = "" if option.endswith("=") else " "
+    parsed = parse_requirements(write(tmp_path / "r.txt", f"{option}{separator}more.txt\n"))
+    (idna,) = parsed.requirements
+    assert (idna.name, idna.source) == ("idna", "more.txt")
+    assert idna.constraint is option.startswith(("-c", "--constraint"))
+
+
+@pytest.mark.parametrize("option", ["-e", "--editable", "--editable="])
+def test_every_spelling_of_an_editable_is_refused(tmp_path: Path, option: str) -> None:
+    separator = "" if option.endswith("=") else " "
+    path = write(tmp_path / "r.txt", f"{option}{separator}./here\n")
+    with pytest.raises(UnhashableRequirement, match=r"^r.txt:1: editable requirement"):
+        parse_requirements(path, display="r.txt")
+
+
+def test_pre_is_a_flag_of_the_whole_input(tmp_path: Path) -> None:
+    assert parse_requirements(write(tmp_path / "r.txt", "--pre\n")).pre is True
+
+
+def test_a_quoted_value_is_the_value_without_its_quotes(tmp_path: Path) -> None:
+    write(tmp_path / "my reqs.txt", "six\n")
+    parsed = parse_requirements(
+        write(tmp_path / "r.txt", "-r \"my reqs.txt\"\n-i 'https://i.example/a b'\n")
+    )
+    assert [(line.name, line.source) for line in parsed.requirements] == [("six", "my reqs.txt")]
+    assert parsed.index_options == [("index_url", "https://i.example/a b")]
+
+
+def test_a_find_links_folder_is_relative_to_the_file_that_names_it(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "links.txt", "--find-links ../wheels\n-f ~/wheels\n")
+    parsed = parse_requirements(write(tmp_path / "r.txt", "-r sub/links.txt\n"))
+    assert parsed.index_options == [
+        ("find_links", str(tmp_path / "sub" / "../wheels")),
+        ("find_links", str(Path("~/wheels").expanduser())),
+    ]
+
+
+def test_an_include_is_named_relative_to_the_file_that_includes_it(tmp_path: Path) -> None:
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    write(tmp_path / "sub" / "in.txt", "-r base.txt\n-r deeper/../deeper/more.txt\n")
+    write(tmp_path / "sub" / "base.txt", "six\n")
+    write(tmp_path / "sub" / "deeper" / "more.txt", "idna\n")
+    write(tmp_path / "top.txt", "-r sub/in.txt\n")
+    parsed = parse_requirements(tmp_path / "top.txt", display="top.txt")
+    assert [(line.name, line.source, line.lineno) for line in parsed.requirements] == [
+        ("six", "sub/base.txt", 1),
+        ("idna", "sub/deeper/more.txt", 1),
+    ]
+
+
+def test_an_include_by_absolute_path_is_named_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "base.txt", "six\n")
+    parsed = parse_requirements("-", text=f"-r {tmp_path / 'sub' / 'base.txt'}\n", display="-")
+    assert [line.source for line in parsed.requirements] == ["sub/base.txt"]
+
+
+def test_a_file_included_twice_gives_its_requirements_once(tmp_path: Path) -> None:
+    write(tmp_path / "base.txt", "six\n")
+    parsed = parse_requirements(write(tmp_path / "r.txt", "-r base.txt\nidna\n-r ./base.txt\n"))
+    assert [line.name for line in parsed.requirements] == ["six", "idna"]
+
+
+@pytest.mark.parametrize("comment", ["# a note \\", "   # indented \\", "#\\"])
+def test_a_comment_line_ending_in_a_backslash_continues_nothing(comment: str) -> None:
+    assert list(logical_lines(f"six\n{comment}\nidna\n")) == [(1, "six"), (3, "idna")]
+
+
+def test_a_continued_line_is_numbered_by_its_first_line() -> None:
+    text = "a\n\nb \\\n c \\\n d\ne\n"
+    assert list(logical_lines(text)) == [(1, "a"), (3, "b  c  d"), (6, "e")]
+
+
+def test_a_backslash_on_the_last_line_ends_it() -> None:
+    assert list(logical_lines("a\nb \\")) == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.parametrize(
+    "suffix", [".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar"]
+)
+def test_every_archive_kind_can_be_pinned(tmp_path: Path, suffix: str) -> None:
+    for name in (f"./dist/pkg-1.0{suffix}", f"./dist/PKG-1.0{suffix.upper()}"):
+        parsed = parse_requirements(write(tmp_path / "r.txt", f"{name}\n"))
+        assert [(line.name, line.url) for line in parsed.requirements] == [(None, name)]
+        url = f"pkg @ file:///srv/pkg-1.0{suffix}"
+        parsed = parse_requirements(write(tmp_path / "r.txt", f"{url}\n"))
+        assert [line.url for line in parsed.requirements] == [f"file:///srv/pkg-1.0{suffix}"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["./dist/pkg-1.0.rar", "pkg @ file:///srv/pkg-1.0.egg", "~/project", "sub/project"],
+)
+def test_a_local_path_that_is_no_archive_is_refused(tmp_path: Path, line: str) -> None:
+    with pytest.raises(UnhashableRequirement, match="local directory requirement"):
+        parse_requirements(write(tmp_path / "r.txt", f"{line}\n"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "hg+https://h/r#egg=r",
+        "svn+https://h/r#egg=r",
+        "bzr+https://h/r#egg=r",
+        "git+ssh://git@h/r.git#egg=r",
+        "r @ hg+https://h/r",
+    ],
+)
+def test_every_version_control_scheme_is_refused(tmp_path: Path, line: str) -> None:
+    with pytest.raises(UnhashableRequirement, match="VCS requirement cannot be pinned"):
+        parse_requirements(write(tmp_path / "r.txt", f"{line}\n"))
+
+
+def test_a_bare_word_naming_a_folder_is_that_folder(tmp_path: Path) -> None:
+    (tmp_path / "a!b").mkdir()
+    with pytest.raises(UnhashableRequirement, match="local directory"):
+        parse_requirements(write(tmp_path / "r.txt", "a!b\n"))
+    with pytest.raises(InputError, match="not a valid requirement"):
+        parse_requirements(write(tmp_path / "r.txt", "c!d\n"))
+
+
+def test_an_http_archive_url_alone_is_a_url_requirement(tmp_path: Path) -> None:
+    for url in ("http://h.example/pkg-1.0.tar.gz", "https://h.example/pkg-1.0.zip"):
+        (line,) = parse_requirements(
+            write(tmp_path / "r.txt", f"{url} --hash=sha256:ab\n")
+        ).requirements
+        assert (line.name, line.url, line.hashes) == (None, url, ("sha256:ab",))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "git+https://h/r.git#egg=r",
+            "r.txt:1: VCS requirement cannot be pinned by hash: 'git+https://h/r.git#egg=r' "
+            "(publish it to an index, or point to an archive URL)",
+        ),
+        (
+            "./project",
+            "r.txt:1: local directory requirement cannot be pinned by hash: './project' "
+            "(build it into a wheel and publish it)",
+        ),
+        ("-r missing.txt", "r.txt:1: requirements file not found: missing.txt"),
+    ],
+)
+def test_refusals_say_where_what_and_what_to_do(tmp_path: Path, line: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_requirements(write(tmp_path / "r.txt", f"{line}\n"), display="r.txt")
+    assert str(caught.value) == message
+
+
+def test_a_missing_top_level_file_is_named_as_shown(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_requirements(tmp_path / "r.txt", display="shown.txt")
+    assert str(caught.value) == "requirements file not found: shown.txt"
+    parsed = parse_requirements(write(tmp_path / "r.txt", "six\n"), display="shown.txt")
+    assert [line.source for line in parsed.requirements] == ["shown.txt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "hashable"),
+    [
+        ("./dist/pkg-1.0-py3-none-any.whl#sha256=ab", True),
+        ("./dist/pkg-1.0.tar.gz#egg=pkg#more", True),
+        ("./dist/pkg#egg=pkg-1.0.tar.gz", False),
+    ],
+)
+def test_a_url_fragment_is_not_part_of_the_file_name(
+    tmp_path: Path, line: str, hashable: bool
+) -> None:
+    path = write(tmp_path / "r.txt", f"{line}\n")
+    if hashable:
+        assert [item.url for item in parse_requirements(path).requirements] == [line]
+    else:
+        with pytest.raises(UnhashableRequirement):
+            parse_requirements(path)
+
+
+def test_lenient_parsing_keeps_where_an_unhashable_constraint_stands(tmp_path: Path) -> None:
+    write(tmp_path / "constraints.txt", "six\n-e ./here\n")
+    path = write(tmp_path / "r.txt", "-c constraints.txt\n")
+    six, editable = parse_requirements(path, lenient=True).requirements
+    assert (six.constraint, six.problem) == (True, None)
+    assert (editable.source, editable.lineno, editable.constraint) == ("constraints.txt", 2, True)
+    assert editable.text == "-e ./here"
+
+
+def test_a_url_requirement_knows_where_it_stands(tmp_path: Path) -> None:
+    write(tmp_path / "c.txt", "\nhttps://h.example/pkg-1.0.zip\n")
+    write(tmp_path / "r.txt", "six\n./pkg-2.0.whl --hash=sha256:ab\n-c c.txt\n")
+    parsed = parse_requirements(tmp_path / "r.txt", display="r.txt")
+    assert [
+        (line.url, line.source, line.lineno, line.constraint) for line in parsed.requirements
+    ] == [
+        (None, "r.txt", 1, False),
+        ("./pkg-2.0.whl", "r.txt", 2, False),
+        ("https://h.example/pkg-1.0.zip", "c.txt", 2, True),
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_location_on_the_web_is_neither_a_local_file_nor_an_include(
+    tmp_path: Path, scheme: str
+) -> None:
+    parsed = parse_requirements(write(tmp_path / "r.txt", f"-f {scheme}://h.example/links/\n"))
+    assert parsed.index_options == [("find_links", f"{scheme}://h.example/links/")]
+    with pytest.raises(InputError, match="remote includes are not supported"):
+        parse_requirements(write(tmp_path / "r.txt", f"-r {scheme}://h.example/r.txt\n"))
