@@ -183,7 +183,6 @@ def report(results: Results, meta: dict[str, Any]) -> str:
     if width > len(header):
         header.append("Note")
     lines += table(header, [r + [""] * (len(header) - len(r)) for r in rows])
-    lines += ["", "## How time grows with the number of pins", ""]
     grow = []
     for name in results.args.inputs:
         info = results.inputs.get(name)
@@ -208,22 +207,25 @@ def report(results: Results, meta: dict[str, Any]) -> str:
                 fmt(uv.median() if uv else None),
             ]
         )
-    lines += table(
-        [
-            "Input",
-            "Top-level",
-            "Pins",
-            "Files",
-            "GB",
-            "pip s",
-            "dephash sha256 s",
-            "ms per pin",
-            "dephash sha512 warm s",
-            "uv s",
-        ],
-        grow,
-    )
-    lines += ["", "Warm caches throughout.", "", "## Correctness: dephash vs others", ""]
+    if grow:
+        lines += ["", "## How time grows with the number of pins", ""]
+        lines += table(
+            [
+                "Input",
+                "Top-level",
+                "Pins",
+                "Files",
+                "GB",
+                "pip s",
+                "dephash sha256 s",
+                "ms per pin",
+                "dephash sha512 warm s",
+                "uv s",
+            ],
+            grow,
+        )
+        lines += ["", "Warm caches throughout."]
+    lines += ["", "## Correctness: dephash vs others", ""]
     crows = []
     for c in results.comparisons:
         same = not (c.only_dephash or c.only_other or c.version_differs or c.hash_differs)
