@@ -28,10 +28,12 @@ from bench.measuring import Run, Series, ToolFailed
 from bench.report import report
 from bench.results import InputInfo, Results
 from bench.runner import Bench
-from bench.scenarios import memory, outdated, sha256, sha512
+from bench.scenarios import memory, outdated, portable, sha256, sha512
 
 ALL_INPUTS = ("small", "medium", "large")
-ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
+ALL_SCENARIOS = ("sha256", "sha512", "memory", "outdated", "portable")
+# portable resolves for 25 environments per run: asked for by name, not part of the default.
+DEFAULT_SCENARIOS = ("sha256", "sha512", "memory", "outdated")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -41,7 +43,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         epilog="Scenarios: sha256 (pip, dephash sha256, uv, pip-compile; cold, then warm "
         "caches), sha512 (dephash cold digest cache vs a plain parallel download of the "
         "same files; warm digest cache vs sha256), memory (numpy, peak RSS), outdated "
-        "(dephash outdated vs pip list --outdated; 'not available' until dephash has it).",
+        "(dephash outdated vs pip list --outdated; 'not available' until dephash has it), "
+        "portable (not run by default: one dephash file for Linux, macOS, Windows x "
+        "Python 3.10-3.14 vs dephash --host-only, dephash's default and uv pip compile "
+        "--universal; cold, then warm caches).",
     )
 
     def names(allowed: Sequence[str]) -> Callable[[str], list[str]]:
@@ -59,8 +64,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scenarios",
         type=names(ALL_SCENARIOS),
-        default=",".join(ALL_SCENARIOS),
-        help="comma-separated (default: %(default)s)",
+        default=",".join(DEFAULT_SCENARIOS),
+        help=f"comma-separated, from {', '.join(ALL_SCENARIOS)} (default: %(default)s)",
     )
     parser.add_argument(
         "--inputs",
@@ -73,6 +78,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         type=names(ALL_INPUTS),
         default="medium,large",
         help="inputs of the sha512 scenario (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--portable-inputs",
+        type=names(ALL_INPUTS),
+        default="medium,large",
+        help="inputs of the portable scenario (default: %(default)s)",
     )
     parser.add_argument(
         "--runs", type=int, default=3, help="warm runs per series (default: %(default)s)"
@@ -131,7 +142,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-SAVED_ARGS = ("scenarios", "inputs", "sha512_inputs", "runs", "cold_runs", "jobs", "heavy")
+SAVED_ARGS = (
+    "scenarios",
+    "inputs",
+    "sha512_inputs",
+    "portable_inputs",
+    "runs",
+    "cold_runs",
+    "jobs",
+    "heavy",
+)
 
 
 def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Results, dict[str, Any]]:
@@ -154,6 +174,9 @@ def measure_all(args: argparse.Namespace, argv: Sequence[str]) -> tuple[Results,
             memory.run(bench)
         if "outdated" in args.scenarios:
             outdated.run(bench)
+        if "portable" in args.scenarios:
+            for name in args.portable_inputs:
+                portable.run(bench, name)
         for name in args.inputs:
             bench.correctness(name)
         bench.probe_json_api()

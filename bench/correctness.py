@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
+import sys
 from dataclasses import dataclass
 
 
@@ -20,6 +22,8 @@ class Comparison:
     hashes_other: int
     hash_differs: list[str]
     same_version: int  # pins both have at the same version
+    ours: str = "dephash-sha256"  # the dephash file compared
+    scope: str = ""  # how the files were read: "" whole, else for which interpreter
 
 
 @dataclass(frozen=True)
@@ -36,19 +40,46 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 _HASH = re.compile(r"--hash[= ]([A-Za-z0-9]+:[0-9a-fA-F]+)")
 
 
-def parse_pinned(text: str) -> dict[str, Pinned]:
-    """``name==version`` and ``--hash`` options of a hashed requirements file."""
+def parse_pinned(text: str, *, for_host: bool = False) -> dict[str, Pinned]:
+    """``name==version`` and ``--hash`` options of a hashed requirements file; with
+    ``for_host``, only the lines whose marker the interpreter running this satisfies (a
+    name pinned under disjoint markers keeps its one line here)."""
     pins: dict[str, Pinned] = {}
     for line in re.sub(r"\\\r?\n", " ", text).splitlines():
         match = _PIN.match(line.strip())
-        if match:
+        if match and (not for_host or _host_reads(line)):
             hashes = frozenset(value.lower() for value in _HASH.findall(line))
             pins[canonical(match.group(1))] = Pinned(match.group(2), hashes)
     return pins
 
 
+def _host_reads(line: str) -> bool:
+    from packaging.markers import Marker  # in the bench venv, with dephash
+
+    requirement = re.sub(r"\s#.*$", "", _HASH.sub("", line))
+    _, semicolon, marker = requirement.partition(";")
+    return not semicolon or Marker(marker.strip()).evaluate()
+
+
 def compare(input_name: str, other: str, ours: str, theirs: str) -> Comparison:
-    mine, their = parse_pinned(ours), parse_pinned(theirs)
+    return compare_pins(input_name, other, parse_pinned(ours), parse_pinned(theirs))
+
+
+def compare_for_host(
+    input_name: str, ours_name: str, ours: str, other: str, theirs: str
+) -> Comparison:
+    """Two files with markers, each as the interpreter running this reads it."""
+    found = compare_pins(
+        input_name, other, parse_pinned(ours, for_host=True), parse_pinned(theirs, for_host=True)
+    )
+    found.ours = ours_name
+    found.scope = f"Python {platform.python_version()}, {sys.platform} {platform.machine()}"
+    return found
+
+
+def compare_pins(
+    input_name: str, other: str, mine: dict[str, Pinned], their: dict[str, Pinned]
+) -> Comparison:
     common = sorted(set(mine) & set(their))
     differs = []
     for name in common:

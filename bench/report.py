@@ -11,7 +11,7 @@ from bench.config import INDEX
 from bench.measuring import Series
 from bench.results import Results
 
-# Issue 3's targets: (key, limit, what it compares).
+# The targets: (key, limit, what it compares).
 TARGETS = {
     "sha256/pip": (1.3, "dephash sha256 / bare pip resolution"),
     "sha256/pip-compile": (0.25, "dephash sha256 / pip-compile --generate-hashes"),
@@ -19,7 +19,16 @@ TARGETS = {
     "sha512-warm/sha256": (1.3, "dephash sha512, warm digest cache / dephash sha256"),
     "memory": (150.0, "peak RSS (MB) hashing numpy's files with sha512, cold"),
     "outdated/pip-list": (1.0, "dephash outdated / pip list --outdated (40 pins)"),
+    "portable/host-only": (
+        1.6,
+        "dephash portable (Linux, macOS, Windows x Python 3.10-3.14) / dephash --host-only",
+    ),
 }
+# Ratios shown beside the targets, with no limit: (numerator, denominator, what).
+PORTABLE_INFO = (
+    ("dephash-portable", "uv-universal", "dephash portable / uv --universal --python-version 3.10"),
+    ("dephash-sha256", "dephash-host-only", "dephash default (every platform) / --host-only"),
+)
 
 
 def fmt(seconds: float | None) -> str:
@@ -76,6 +85,21 @@ def target_rows(results: Results) -> list[list[str]]:
             results.notes.append(
                 f"memory: wait4 saw {whole:.0f} MB in one process (sampling missed it)"
             )
+    for name in results.args.portable_inputs:
+        for cache in ("warm", "cold"):
+            portable = results.find("portable", name, "dephash-portable", cache)
+            if portable is None:
+                continue
+            where = f"{name}, {cache} caches"
+            host = results.find("portable", name, "dephash-host-only", cache)
+            row("portable/host-only", where, ratio(portable, host))
+            for top, bottom, what in PORTABLE_INFO:
+                value = ratio(
+                    results.find("portable", name, top, cache),
+                    results.find("portable", name, bottom, cache),
+                )
+                measured = "not measured" if value is None else f"{value:.2f}x"
+                rows.append([what, where, measured, "information", "-"])
     if "outdated" in results.args.scenarios:
         ours = results.find("outdated", "40 pins", "dephash-outdated", "warm")
         theirs = results.find("outdated", "40 pins", "pip-list-outdated", "warm")
@@ -121,7 +145,7 @@ def report(results: Results, meta: dict[str, Any]) -> str:
         f"{results.args.cold_runs} cold runs (see the table) per series; "
         f"whole run {meta['elapsed'] / 60:.1f} min.",
         "",
-        "## Targets (issue 3 and 4)",
+        "## Targets",
         "",
         "Ratios of medians.",
         "",
@@ -159,7 +183,6 @@ def report(results: Results, meta: dict[str, Any]) -> str:
     if width > len(header):
         header.append("Note")
     lines += table(header, [r + [""] * (len(header) - len(r)) for r in rows])
-    lines += ["", "## How time grows with the number of pins", ""]
     grow = []
     for name in results.args.inputs:
         info = results.inputs.get(name)
@@ -184,22 +207,25 @@ def report(results: Results, meta: dict[str, Any]) -> str:
                 fmt(uv.median() if uv else None),
             ]
         )
-    lines += table(
-        [
-            "Input",
-            "Top-level",
-            "Pins",
-            "Files",
-            "GB",
-            "pip s",
-            "dephash sha256 s",
-            "ms per pin",
-            "dephash sha512 warm s",
-            "uv s",
-        ],
-        grow,
-    )
-    lines += ["", "Warm caches throughout.", "", "## Correctness: dephash sha256 vs others", ""]
+    if grow:
+        lines += ["", "## How time grows with the number of pins", ""]
+        lines += table(
+            [
+                "Input",
+                "Top-level",
+                "Pins",
+                "Files",
+                "GB",
+                "pip s",
+                "dephash sha256 s",
+                "ms per pin",
+                "dephash sha512 warm s",
+                "uv s",
+            ],
+            grow,
+        )
+        lines += ["", "Warm caches throughout."]
+    lines += ["", "## Correctness: dephash vs others", ""]
     crows = []
     for c in results.comparisons:
         same = not (c.only_dephash or c.only_other or c.version_differs or c.hash_differs)
@@ -207,6 +233,7 @@ def report(results: Results, meta: dict[str, Any]) -> str:
         crows.append(
             [
                 c.input,
+                c.ours + (f" (as {c.scope} reads it)" if c.scope else ""),
                 c.other,
                 f"{c.pins_dephash} / {c.pins_other}",
                 f"{c.hashes_dephash} / {c.hashes_other}",
@@ -227,7 +254,15 @@ def report(results: Results, meta: dict[str, Any]) -> str:
             ]
         )
     lines += table(
-        ["Input", "Against", "Pins (dephash / other)", "Hashes", "Pins and hashes", "Detail"],
+        [
+            "Input",
+            "dephash",
+            "Against",
+            "Pins (dephash / other)",
+            "Hashes",
+            "Pins and hashes",
+            "Detail",
+        ],
         crows,
     )
     if results.notes:

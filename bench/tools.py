@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
-from bench.config import INDEX, SCRIPT
+from bench.config import INDEX, PORTABLE_LOWEST, PORTABLE_PLATFORMS, PORTABLE_PYTHONS, SCRIPT
 from bench.environment import clean_env, venv_bin
 
 
@@ -67,14 +67,16 @@ class Compiler(Tool):
 
 
 class DephashGen(Compiler):
-    """``dephash gen`` with one algorithm; ``cache`` is its digest cache (--cache-dir)."""
+    """``dephash gen`` with one algorithm, and the options choosing the environments it
+    covers; ``cache`` is its digest cache (--cache-dir)."""
 
     algorithm: ClassVar[str]
+    environments: ClassVar[tuple[str, ...]] = ()  # none: its default, every platform
     cache_name = "dephash"
 
     def words(self) -> list[str]:
         gen = [self.program("dephash"), "gen", "--algorithm", self.algorithm]
-        return [*gen, "--index-url", INDEX, "--jobs", str(self.jobs)]
+        return [*gen, *self.environments, "--index-url", INDEX, "--jobs", str(self.jobs)]
 
 
 class DephashSha256(DephashGen):
@@ -87,13 +89,39 @@ class DephashSha512(DephashGen):
     algorithm = "sha512"
 
 
+class DephashPortable(DephashSha256):
+    """One file for Linux, macOS and Windows x CPython 3.10-3.14 (PORTABLE_PLATFORMS)."""
+
+    name = "dephash-portable"
+    environments = (
+        "--python-version",
+        PORTABLE_PYTHONS,
+        *(word for platform in PORTABLE_PLATFORMS for word in ("--platform", platform)),
+    )
+
+
+class DephashHostOnly(DephashSha256):
+    """The single-environment run: the resolving interpreter only, as pip resolves."""
+
+    name = "dephash-host-only"
+    environments = ("--host-only",)
+
+
 class Uv(Compiler):
     name = "uv"
     cache_name = "uv"
+    resolution: ClassVar[tuple[str, ...]] = ()  # none: for the --python interpreter only
 
     def words(self) -> list[str]:
-        compile_ = [self.program("uv"), "pip", "compile", "--generate-hashes"]
+        compile_ = [self.program("uv"), "pip", "compile", "--generate-hashes", *self.resolution]
         return [*compile_, "--python", self.python, "--index-url", INDEX]
+
+
+class UvUniversal(Uv):
+    """uv's one file for every platform and every Python from the lowest one named."""
+
+    name = "uv-universal"
+    resolution = ("--universal", "--python-version", PORTABLE_LOWEST)
 
 
 class PipCompile(Compiler):

@@ -4,6 +4,7 @@ interleaved run by run, cold caches first, then warm."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.environment import clean_env
@@ -47,13 +48,33 @@ def run(bench: Bench, input_name: str) -> None:
             )
         )
     cold_rounds = 1 if heavy else bench.args.cold_runs
-    cold = {t.name: bench.add(Series("sha256", input_name, t.name, "cold")) for t in tools}
-    warm = {t.name: bench.add(Series("sha256", input_name, t.name, "warm")) for t in tools}
+    once = () if bench.args.heavy else (PipCompile.name,)
+    caches = interleave(bench, "sha256", input_name, tools, cold_rounds, once)
+    # dephash's warm pip cache serves the sha512 scenario below.
+    bench.pip_caches[input_name] = caches[DephashSha256.name]
+    for name, path in caches.items():
+        if name != DephashSha256.name:
+            shutil.rmtree(path)
+
+
+def interleave(
+    bench: Bench,
+    scenario: str,
+    input_name: str,
+    tools: Sequence[Tool],
+    cold_rounds: int,
+    once: Sequence[str] = (),
+) -> dict[str, Path]:
+    """Cold rounds (every cache fresh), then --runs warm rounds on the last cold caches,
+    the tools interleaved run by run; the tools named in ``once`` run cold only once.
+    Returns each tool's cache root, warm."""
+    cold = {t.name: bench.add(Series(scenario, input_name, t.name, "cold")) for t in tools}
+    warm = {t.name: bench.add(Series(scenario, input_name, t.name, "warm")) for t in tools}
     caches: dict[str, Path] = {}
     for round_ in range(cold_rounds):
         for tool in tools:
-            if round_ and isinstance(tool, PipCompile) and not bench.args.heavy:
-                continue  # it downloads every file, one at a time, here: one cold run
+            if round_ and tool.name in once:
+                continue  # a costly one (pip-compile downloads every file here)
             if tool.name in caches:
                 shutil.rmtree(caches[tool.name])
             caches[tool.name] = bench.fresh(f"cache-{tool.name}")
@@ -61,8 +82,4 @@ def run(bench: Bench, input_name: str) -> None:
     for _ in range(bench.args.runs):
         for tool in tools:
             run_tool(bench, warm[tool.name], tool, input_name, caches[tool.name])
-    # dephash's warm pip cache serves the sha512 scenario below.
-    bench.pip_caches[input_name] = caches[DephashSha256.name]
-    for name, path in caches.items():
-        if name != DephashSha256.name:
-            shutil.rmtree(path)
+    return caches
