@@ -19,28 +19,51 @@ def merge(
 ) -> list[tuple[ResolvedPackage, str | None]]:
     """One entry per package version, with the marker of the environments that install it
     (``None`` where every environment does), sorted by name and version."""
-    where: dict[tuple[str, str], set[Environment]] = {}
+    # Per version: the environments that always need it, those some patch releases of whose
+    # Python need it, and the patch-release markers that name those releases.
+    always: dict[tuple[str, str], set[Environment]] = {}
+    sometimes: dict[tuple[str, str], set[Environment]] = {}
+    conditions: dict[tuple[str, str], set[str]] = {}
     chosen: dict[tuple[str, str], ResolvedPackage] = {}
-    # The patch-release markers a version is needed under, or None where it always is.
-    needed: dict[tuple[str, str], set[str] | None] = {}
     for placement in placements:
         for name, package in placement.packages.items():
             key = (name, package.version)
-            where.setdefault(key, set()).add(placement.environment)
             chosen.setdefault(key, package)
-            conditions = placement.conditional.get(name)
-            known = needed.get(key, set())
-            needed[key] = None if conditions is None or known is None else known | conditions
+            needed = placement.conditional.get(name)
+            if needed is None:
+                always.setdefault(key, set()).add(placement.environment)
+            else:
+                sometimes.setdefault(key, set()).add(placement.environment)
+                conditions.setdefault(key, set()).update(needed)
     return [
-        (chosen[key], _and_any(marker_for(where[key], universe), needed[key]))
-        for key in sorted(where, key=lambda key: (key[0], _version_key(key[1])))
+        (chosen[key], _marker(always.get(key), sometimes.get(key), conditions.get(key), universe))
+        for key in sorted(chosen, key=lambda key: (key[0], _version_key(key[1])))
     ]
 
 
-def _and_any(marker: str | None, conditions: set[str] | None) -> str | None:
-    """``marker`` and at least one of ``conditions`` (no conditions: ``marker`` alone)."""
-    if not conditions:
-        return marker
+def _marker(
+    always: set[Environment] | None,
+    sometimes: set[Environment] | None,
+    conditions: set[str] | None,
+    universe: Sequence[Environment],
+) -> str | None:
+    """The environments that always install a version, or (those some patch releases
+    install it in, and one of those releases' markers)."""
+    if not sometimes:
+        return marker_for(always or set(), universe)
+    partly = _and_any(marker_for(sometimes, universe), conditions or set())
+    if not always:
+        return partly
+    whole = marker_for(always, universe)
+    return f"{_wrapped(str(whole))} or ({partly})"
+
+
+def _wrapped(text: str) -> str:
+    return f"({text})" if " or " in text else text
+
+
+def _and_any(marker: str | None, conditions: set[str]) -> str:
+    """``marker`` and at least one of ``conditions``."""
     wrapped = [f"({text})" if " or " in text else text for text in sorted(conditions)]
     either = " or ".join(wrapped)
     if marker is None:

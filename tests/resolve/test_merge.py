@@ -71,14 +71,16 @@ def test_conditions_under_a_marker_with_an_or_are_grouped() -> None:
     )
 
 
-def test_a_version_one_environment_always_needs_has_no_condition() -> None:
+def test_a_version_some_environments_always_need_keeps_the_condition_elsewhere() -> None:
     condition = 'python_full_version < "3.11.2"'
     placements = [
         placement(LINUX, package("a"), a=frozenset({condition})),
         placement(WINDOWS, package("a")),
         placement(MAC, package("a"), a=frozenset({condition})),
     ]
-    assert [marker for _, marker in merge(placements, WORLD)] == [None]
+    assert [marker for _, marker in merge(placements, WORLD)] == [
+        'sys_platform == "win32" or (sys_platform != "win32" and python_full_version < "3.11.2")'
+    ]
 
 
 def test_via_names_what_requires_a_package_in_every_environment() -> None:
