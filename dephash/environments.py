@@ -166,6 +166,12 @@ def marker_values(env: Environment) -> MarkerEnvironment:
     )
 
 
+def same_place(env: Environment, host: MarkerEnvironment) -> bool:
+    """Whether ``env`` is on ``host``'s OS and machine (its marker values say which)."""
+    values, here = marker_values(env).as_dict(), host.as_dict()
+    return all(values[key] == here.get(key) for key in ("sys_platform", "platform_machine"))
+
+
 def platform_tags(env: Environment) -> list[str]:
     """Every platform tag a wheel may carry and install in ``env``, sorted."""
     return sorted(expand_platform(env.platform))

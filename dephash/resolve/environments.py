@@ -22,7 +22,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from dephash.environments import describe, marker_values
+from dephash.environments import describe, marker_values, same_place
 from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.markers import applies, python_allows
@@ -248,6 +248,7 @@ def place(
             keep_for(env),
             only_binary,
             interpreter_for(env),
+            same_place(env, host.environment),
         )
 
     # One environment of each Python first; the others of that Python walk its answer.
@@ -347,15 +348,22 @@ def _resolve_for(
     keep: Mapping[str, str],
     only_binary: Sequence[str],
     python: str | None,
+    at_home: bool,
 ) -> Placement:
     wanted = list(gaps)
     env_arguments = _pip_options(env, python)
-    hint = (
-        ""
-        if python
-        else f" (runs for another platform or Python take wheels only; a python"
-        f"{env.python[0]}.{env.python[1]} on PATH lets pip build sdists on this machine's)"
-    )
+    if python:
+        hint = ""
+    elif at_home:
+        hint = (
+            f" (runs for another Python take wheels only; a python{env.python[0]}."
+            f"{env.python[1]} on PATH lets pip build sdists for it on this machine)"
+        )
+    else:
+        hint = (
+            " (runs for another platform take wheels only; --platform and --python-version "
+            "narrow the file to the environments that install)"
+        )
     for _ in range(ROUNDS):
         values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
         with environment_input(roots, values, wanted) as input_arguments:

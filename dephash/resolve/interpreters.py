@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from dephash.environments import NEWEST_PLATFORM, marker_values
+from dephash.environments import NEWEST_PLATFORM, same_place
 from dephash.model import Environment, MarkerEnvironment
 
 # pip runs inside the interpreter it resolves for: pip >= 26 needs Python 3.10 there.
@@ -44,13 +44,12 @@ def interpreter_finder(
     """A function naming, for an environment, a ``pythonX.Y`` on PATH that stands for it
     (``None`` where none does): the host's OS and machine, a Python pip can run in, one
     that runs and says it is that version."""
-    values = host.as_dict()
     found: dict[tuple[int, int], str | None] = {}
 
     def interpreter(env: Environment) -> str | None:
         if env.python < OLDEST or env.platform != NEWEST_PLATFORM[(env.os, env.machine)]:
             return None
-        if not _same_place(marker_values(env).as_dict(), values):
+        if not same_place(env, host):
             return None
         if env.python not in found:
             dotted = f"{env.python[0]}.{env.python[1]}"
@@ -59,8 +58,3 @@ def interpreter_finder(
         return found[env.python]
 
     return interpreter
-
-
-def _same_place(env: Mapping[str, str], host: Mapping[str, str]) -> bool:
-    keys = ("sys_platform", "platform_machine")
-    return all(env[key] == host.get(key) for key in keys)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from packaging.version import Version
 
 from dephash.distributions import split_version
-from dephash.environments import marker_values
+from dephash.environments import same_place
 from dephash.markers import python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPackage
 
@@ -72,13 +72,7 @@ def lead_environments(
 ) -> list[Environment]:
     """One environment of each Python among ``pending``: the host's OS and machine where
     pending, else the first."""
-    here = host.as_dict()
-
-    def away(env: Environment) -> bool:
-        values = marker_values(env).as_dict()
-        return any(values[key] != here.get(key) for key in ("sys_platform", "platform_machine"))
-
     leads: dict[tuple[int, int], Environment] = {}
-    for env in sorted(pending, key=away):
+    for env in sorted(pending, key=lambda env: not same_place(env, host)):
         leads.setdefault(env.python, env)
     return list(leads.values())

@@ -230,15 +230,25 @@ def test_a_real_interpreter_of_the_environment_resolves_for_it(workdir: Path) ->
 
 
 def test_without_one_the_error_says_which_interpreter_would_serve(workdir: Path) -> None:
-    host = Resolution((package("app", "1.0", "backport ; python_version < '3.11'"),))
+    host = Resolution(
+        (package("app", "1.0", "backport ; python_version < '3.11'"),), marker_values(LINUX)
+    )
     roots = RequirementsFile(requirements=[line("app", "app")])
     failing = FakeResolver([ResolutionError("no wheel of backport")])
     with pytest.raises(InputError) as raised:
         place(host, roots, [OLD], failing, REQUEST, pure, lambda env: {})
     assert str(raised.value) == (
         "cannot resolve for CPython 3.10 on Linux on x86_64: no wheel of backport (runs for "
-        "another platform or Python take wheels only; a python3.10 on PATH lets pip build "
-        "sdists on this machine's)"
+        "another Python take wheels only; a python3.10 on PATH lets pip build sdists for it "
+        "on this machine)"
+    )
+    old_windows = environment((3, 10), OS.WINDOWS, Machine.X86_64)
+    with pytest.raises(InputError) as raised:
+        place(host, roots, [old_windows], failing, REQUEST, pure, lambda env: {})
+    assert str(raised.value) == (
+        "cannot resolve for CPython 3.10 on Windows on x86_64: no wheel of backport (runs for "
+        "another platform take wheels only; --platform and --python-version narrow the file "
+        "to the environments that install)"
     )
     real = FakeResolver([ResolutionError("pip says no")])
     with pytest.raises(InputError) as raised:
@@ -305,6 +315,14 @@ def test_a_kept_pin_needs_no_run_and_the_lead_s_answer_is_widened_for_the_rest(
     lead, widened = resolver.requests
     assert lead.arguments[2:] == widened.arguments[2:] == tuple(environment_arguments(NEW))
     assert ("lib", "2.0") in widened.constraints
+    # Where the widened answer does not serve it, Windows gets a run of its own.
+    own = FakeResolver([linux, ResolutionError("no win for Linux"), windows])
+    placements = place(
+        host, roots, [NEW_WINDOWS, NEW], own, REQUEST, pure, lambda env: {},
+        newer_files=only_new_pythons,
+    )  # fmt: skip
+    assert set(placements[0].packages) == {"app", "lib", "win"}
+    assert own.requests[-1].arguments[2:] == tuple(environment_arguments(NEW_WINDOWS))
     stuck = FakeResolver([linux])
     with pytest.raises(InputError, match=r"cannot resolve for CPython 3\.12 on Windows"):
         place(
