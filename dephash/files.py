@@ -6,6 +6,8 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -180,3 +182,15 @@ def write_atomic(path: str | os.PathLike[str], content: str) -> None:
     except OSError as exc:
         os.unlink(temp_name)
         raise InputError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+
+
+@contextmanager
+def scratch_file(lines: Sequence[str], prefix: str) -> Iterator[str]:
+    """A temporary file holding ``lines`` (a requirements file for pip), gone afterwards."""
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".txt")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("".join(f"{line}\n" for line in lines))
+        yield name
+    finally:
+        os.unlink(name)

@@ -11,10 +11,7 @@ exclude, or pinned in a release whose Requires-Python excludes the environment.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -25,6 +22,7 @@ from dephash.check.lines import location_of
 from dephash.check.model import Finding, FindingKind
 from dephash.environments import describe, marker_values
 from dephash.errors import ResolutionError
+from dephash.files import scratch_file
 from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
 from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
@@ -248,19 +246,8 @@ def _metadata(
     """The metadata of each line's release, by its pin (``name==version``, ``name @ url``)."""
     if not lines:
         return {}
-    with _pins_file([_pin(line) for line in lines]) as path:
+    with scratch_file([_pin(line) for line in lines], "dephash-pins-") as path:
         request = ResolveRequest(("-r", path), (*args, *environment, "--no-deps"), (), python)
         resolution = resolver.resolve(request)
     by_name = {package.name: package for package in resolution.packages}
     return {_pin(line): by_name[str(line.name)] for line in lines if line.name in by_name}
-
-
-@contextmanager
-def _pins_file(pins: Sequence[str]) -> Iterator[str]:
-    handle, name = tempfile.mkstemp(prefix="dephash-pins-", suffix=".txt")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("".join(f"{pin}\n" for pin in pins))
-        yield name
-    finally:
-        os.unlink(name)

@@ -3,12 +3,11 @@ it (its markers judged there, dropped for pip) and the options that choose its f
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from dephash.environments import platform_tags
+from dephash.files import scratch_file
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.markers import applies
 from dephash.model import Environment, MarkerEnvironment
@@ -58,21 +57,8 @@ def environment_input(
             continue
         (constraints if line.constraint else lines).append(requirement_text(line))
     lines += wanted
-    handle, name = tempfile.mkstemp(prefix="dephash-env-", suffix=".txt")
-    constraint_name = ""
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("".join(f"{line}\n" for line in lines))
-        args = ["-r", name]
+    with ExitStack() as scratch:
+        args = ["-r", scratch.enter_context(scratch_file(lines, "dephash-env-"))]
         if constraints:
-            constraint_handle, constraint_name = tempfile.mkstemp(
-                prefix="dephash-env-", suffix=".txt"
-            )
-            with os.fdopen(constraint_handle, "w", encoding="utf-8") as stream:
-                stream.write("".join(f"{line}\n" for line in constraints))
-            args = ["-c", constraint_name, *args]
+            args = ["-c", scratch.enter_context(scratch_file(constraints, "dephash-env-")), *args]
         yield args
-    finally:
-        os.unlink(name)
-        if constraint_name:
-            os.unlink(constraint_name)
