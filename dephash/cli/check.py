@@ -187,28 +187,24 @@ def check_command(
         click.echo(check_json(result, code), nl=False)
     else:
         click.echo(check_text(result), nl=False)
-    if result.unavailable:
-        count = len(result.unavailable)
-        click.echo(
-            f"dephash: error: vulnerability data is unavailable for {count} pinned "
-            f"release{'' if count == 1 else 's'} (listed in the report); "
-            "nothing is claimed about them",
-            err=True,
-        )
-    if result.no_upload_time:
-        count = len(result.no_upload_time)
-        click.echo(
-            f"dephash: error: upload times are unavailable for {count} pinned "
-            f"release{'' if count == 1 else 's'} (listed in the report); "
+    # What could not be had fails the run: each kind said once, on stderr.
+    nothing = "nothing is claimed about them"
+    missing = (
+        (result.unavailable, "vulnerability data is unavailable for", "pinned release", nothing),
+        (
+            result.no_upload_time,
+            "upload times are unavailable for",
+            "pinned release",
             "the cooldown is not claimed for them",
-            err=True,
-        )
-    if result.unjudged:
-        count = len(result.unjudged)
-        click.echo(
-            f"dephash: error: portability could not be judged for {count} "
-            f"environment{'' if count == 1 else 's'} (listed in the report); "
-            "nothing is claimed about them",
-            err=True,
-        )
+        ),
+        (result.unjudged, "portability could not be judged for", "environment", nothing),
+    )
+    for entries, what, unit, unclaimed in missing:
+        if entries:
+            count = len(entries)
+            click.echo(
+                f"dephash: error: {what} {count} {unit}{'' if count == 1 else 's'} "
+                f"(listed in the report); {unclaimed}",
+                err=True,
+            )
     sys.exit(int(code))
