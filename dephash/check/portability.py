@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -20,14 +20,14 @@ from packaging.version import InvalidVersion, Version
 
 from dephash.check.lines import location_of
 from dephash.check.model import Finding, FindingKind
-from dephash.environments import describe, marker_values
+from dephash.environments import describe
 from dephash.errors import ResolutionError
 from dephash.files import scratch_file
 from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
 from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
-from dephash.resolve.environments import LAST_PATCH, FilesOf
+from dephash.resolve.environments import FilesOf, patch_ends
 from dephash.resolve.pipinput import environment_arguments
 from dephash.wheeltags import FileFilter
 
@@ -98,8 +98,7 @@ def portability(
     for env in environments:
         if env in metadata.unavailable:
             continue
-        points = (marker_values(env), marker_values(replace(env, patch=LAST_PATCH)))
-        for point in points:
+        for point in patch_ends(env):
             for problem in _walk(pins, point, metadata.by_pin, env, files_of):
                 if problem.missing:
                     missing.setdefault(problem.key, (problem.line, []))[1].append(env)
@@ -220,7 +219,7 @@ def _pins(lines: Sequence[RequirementLine]) -> list[RequirementLine]:
 
 def _holding(pins: Sequence[RequirementLine], env: Environment) -> list[RequirementLine]:
     """The lines whose markers hold for some patch release of ``env``."""
-    points = (marker_values(env), marker_values(replace(env, patch=LAST_PATCH)))
+    points = patch_ends(env)
     return [line for line in pins if any(applies(line.marker, point) for point in points)]
 
 

@@ -41,6 +41,15 @@ ROUNDS = 6
 FilesOf = Callable[[str, str], list[DistFile]]
 
 
+# The patch release that stands for "the newest" when markers are judged for a whole X.Y.
+LAST_PATCH = 999
+
+
+def patch_ends(env: Environment) -> tuple[MarkerEnvironment, MarkerEnvironment]:
+    """``env``'s marker values at its Python's first patch release and at its newest."""
+    return marker_values(env), marker_values(replace(env, patch=LAST_PATCH))
+
+
 @dataclass(frozen=True)
 class Walk:
     """What one environment needs of a set of packages.
@@ -80,7 +89,7 @@ def walk(
     for some of them only (``python_full_version < "3.11.3"``) is followed, and where it
     alone brings a package in, the walk keeps its marker as that package's condition.
     """
-    low, high = marker_values(env), marker_values(replace(env, patch=LAST_PATCH))
+    low, high = patch_ends(env)
     dotted = f"{env.python[0]}.{env.python[1]}"
     fits = FileFilter((dotted,), (env.platform,), tuple(only_binary))  # what installs there
     python = Version(dotted)
@@ -134,10 +143,6 @@ def walk(
                 )
     conditional = {name: frozenset(found) for name, found in conditions.items() if found}
     return Walk(reached, tuple(gaps), conditional)
-
-
-# The patch release that stands for "the newest" when markers are judged for a whole X.Y.
-LAST_PATCH = 999
 
 
 def _holds(
@@ -364,8 +369,8 @@ def _resolve_for(
             " (runs for another platform take wheels only; --platform and --python-version "
             "narrow the file to the environments that install)"
         )
+    values = patch_ends(env)
     for _ in range(ROUNDS):
-        values = [marker_values(env), marker_values(replace(env, patch=LAST_PATCH))]
         with environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
