@@ -21,7 +21,7 @@ from tests.support.pinned import install_with_hashes, pinned
 
 if sys.version_info >= (3, 11):
     import tomllib
-else:  # pragma: no cover - Python 3.10 has the backport
+else:  # Python 3.10 has the backport
     import tomli as tomllib
 
 PYPI = "https://pypi.org/simple/"

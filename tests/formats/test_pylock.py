@@ -37,7 +37,7 @@ from dephash.model import (
 
 if sys.version_info >= (3, 11):
     import tomllib
-else:  # pragma: no cover - Python 3.10 has the backport
+else:  # Python 3.10 has the backport
     import tomli as tomllib
 
 SHA256 = "a" * 64
