@@ -27,8 +27,8 @@ from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
 from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
-from dephash.resolve.environments import FilesOf, patch_ends
 from dephash.resolve.pipinput import environment_arguments
+from dephash.resolve.walk import FilesOf, patch_ends
 from dephash.wheeltags import FileFilter
 
 log = logging.getLogger(__name__)

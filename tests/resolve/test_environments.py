@@ -13,9 +13,10 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
-from dephash.resolve.environments import Placement, place, walk
+from dephash.resolve.environments import Placement, place
 from dephash.resolve.merge import merge
 from dephash.resolve.pipinput import environment_arguments
+from dephash.resolve.walk import walk
 from tests.support.fakes import FakeResolver
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
