@@ -4,6 +4,7 @@ them in a line a person reads, and the PEP 508 marker that holds in exactly that
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -13,6 +14,8 @@ from dephash.errors import InputError
 from dephash.markers import applies, parse_python_version
 from dephash.model import OS, Environment, Machine, MarkerEnvironment
 from dephash.wheeltags import FileFilter, expand_platform
+
+log = logging.getLogger(__name__)
 
 # The newest platform tag of each OS and machine (older compatible tags are implied).
 NEWEST_PLATFORM = {
@@ -104,6 +107,32 @@ def targets(python_versions: Sequence[str], platforms: Sequence[str]) -> tuple[E
     if not platforms:
         return every_environment(pythons)
     return tuple(sorted({env for value in platforms for env in from_platform(value, pythons)}))
+
+
+def chosen_environments(
+    python_versions: Sequence[str],
+    platforms: Sequence[str],
+    requires_python: str | None,
+    host_python: str,
+) -> tuple[Environment, ...]:
+    """What gen resolves for: the Pythons named, else every CPython ``requires_python``
+    admits, else ``host_python``; on the platforms named, else on every OS and machine."""
+    return targets(python_versions or _supported(requires_python) or (host_python,), platforms)
+
+
+def _supported(requires_python: str | None) -> tuple[str, ...]:
+    """Every CPython minor version dephash knows that ``requires_python`` admits."""
+    if not requires_python:
+        return ()
+    try:
+        return tuple(python_versions(requires_python))
+    except InputError:
+        log.warning(
+            "requires-python %r admits no CPython version dephash knows: resolving for the "
+            "resolving interpreter's",
+            requires_python,
+        )
+        return ()
 
 
 def files_for(

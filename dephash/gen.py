@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from dephash.diff import Changes, compare
-from dephash.environments import describe, files_for, marker_values, python_versions, targets
+from dephash.environments import chosen_environments, describe, files_for, marker_values
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import read_pinned
@@ -35,7 +35,6 @@ from dephash.inputs import open_input
 from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_environment, running_python
 from dephash.model import (
-    Environment,
     Format,
     IndexSettings,
     Lock,
@@ -226,7 +225,15 @@ def generate(
         cutoff, assigned = options.resolver.uploaded_prior_to, index_for(options.index.index_for)
         release_files = ReleaseFiles(early, settings, options.jobs, cutoff, assigned)
         environments = (
-            () if options.host_only else _environments(options, resolution, parsed.requires_python)
+            ()
+            if options.host_only
+            else chosen_environments(
+                options.python_versions,
+                options.platforms,
+                parsed.requires_python,
+                resolution.environment.python_version
+                or f"{sys.version_info[0]}.{sys.version_info[1]}",
+            )
         )
         if environments:
             placements = place(
@@ -297,32 +304,6 @@ def generate(
     for name in released:
         log.info("released %s=%s: it conflicts with the input", name, keep[name])
     return GenResult(lock, resolution, changes, tuple(released))
-
-
-def _environments(
-    options: GenOptions, resolution: Resolution, requires_python: str | None
-) -> tuple[Environment, ...]:
-    """The Pythons named, else every CPython the input's requires-python admits, else the
-    resolving interpreter's; on the platforms named, else on every OS and machine."""
-    host = resolution.environment.python_version or f"{sys.version_info[0]}.{sys.version_info[1]}"
-    return targets(
-        options.python_versions or _supported(requires_python) or (host,), options.platforms
-    )
-
-
-def _supported(requires_python: str | None) -> tuple[str, ...]:
-    """Every CPython minor version dephash knows that ``requires_python`` admits."""
-    if not requires_python:
-        return ()
-    try:
-        return tuple(python_versions(requires_python))
-    except InputError:
-        log.warning(
-            "requires-python %r admits no CPython version dephash knows: resolving for the "
-            "resolving interpreter's",
-            requires_python,
-        )
-        return ()
 
 
 def _warn_about_file_filter_mismatch(options: GenOptions, resolution: Resolution) -> None:
