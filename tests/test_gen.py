@@ -599,3 +599,31 @@ def test_a_newer_python_gets_the_newer_release_it_admits(
     again = run(*args, "--platform", "linux", "-o", "prod.txt", "in.txt")
     assert again.exit_code == 0, again.output
     assert (workdir / "prod.txt").read_text() == text
+
+
+@pytest.mark.skipif(sys.version_info.micro == 0, reason="needs a host past X.Y.0")
+def test_a_release_a_later_patch_release_admits_splits_on_python_full_version(
+    json_index: JsonIndex, workdir: Path
+) -> None:
+    # The newest release needs this very patch release: the host resolves it, X.Y.0 cannot.
+    since = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    dist = workdir.parent / "dist"
+    json_index.add_file("gen-late", make_wheel(dist, "gen-late", "1.0"))
+    late = make_wheel(dist, "gen-late", "2.0", requires_python=f">={since}")
+    json_index.add_file("gen-late", late, requires_python=f">={since}")
+    (workdir / "in.txt").write_text("gen-late\n")
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    args = ["gen", "-i", json_index.url, "--python-version", python, "--platform", "linux"]
+    result = run(*args, "-o", "prod.txt", "in.txt")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "prod.txt").read_text()
+    assert [line for line in text.splitlines() if line.startswith("gen-")] == [
+        f'gen-late==1.0 ; python_full_version < "{since}" \\',
+        f'gen-late==2.0 ; python_full_version >= "{since}" \\',
+    ]
+    # Regenerating keeps both pins, each under its marker; check finds nothing missing.
+    again = run(*args, "-o", "prod.txt", "in.txt")
+    assert again.exit_code == 0, again.output
+    assert (workdir / "prod.txt").read_text() == text
+    checked = run("check", "-i", json_index.url, "prod.txt")
+    assert checked.exit_code == 0, checked.output

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from packaging.version import Version
 
@@ -26,23 +26,14 @@ from dephash.model import Environment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.newer import NewerFiles, lead_environments, newer_in
+from dephash.resolve.patches import split_by_patch
 from dephash.resolve.pipinput import environment_arguments, environment_input
-from dephash.resolve.walk import FilesOf, patch_ends, walk
+from dephash.resolve.walk import FilesOf, Placement, patch_ends, walk
 
 log = logging.getLogger(__name__)
 
 # pip runs for one environment before dephash gives up on closing its gaps.
 ROUNDS = 6
-
-
-@dataclass(frozen=True)
-class Placement:
-    """The packages one environment installs, by name."""
-
-    environment: Environment
-    packages: Mapping[str, ResolvedPackage] = field(default_factory=dict)
-    # As walk.Walk.conditional: packages some patch releases of the environment's Python need.
-    conditional: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def place(
@@ -118,9 +109,16 @@ def place(
             files_of,
             keep_for(env),
             only_binary,
-            interpreter_for(env),
+            interpreter(env),
             same_place(env, host.environment),
         )
+
+    # Where a release needs a later patch release, pip must judge X.Y.0: a real interpreter
+    # of X.Y is a later one.
+    late = {env for env in pending if walks[env].late}
+
+    def interpreter(env: Environment) -> str | None:
+        return None if env in late else interpreter_for(env)
 
     # One environment of each Python first; the others of that Python walk its answer.
     leads = lead_environments(pending, host.environment)
@@ -135,7 +133,7 @@ def place(
         def serve(lead: Environment) -> dict[Environment, Placement]:
             return _served(
                 placements[lead], groups[lead], roots, resolver, request, files_of,
-                keep_for(lead), only_binary, interpreter_for(lead),
+                keep_for(lead), only_binary, interpreter(lead),
             )  # fmt: skip
 
         for served in pool.map(serve, [lead for lead in leads if groups[lead]]):
@@ -143,7 +141,27 @@ def place(
         rest = [env for env in pending if env not in placements]
         for placement in pool.map(resolve, rest):
             placements[placement.environment] = placement
-    return tuple(placements[env] for env in environments)
+    placed = tuple(placements[env] for env in environments)
+    if newer_files is None:
+        return placed
+
+    def place_from(env: Environment) -> Placement:
+        # The host's answer where it serves the later patch releases of its own Python.
+        walked = walk(hosted, roots, env, files_of, only_binary)
+        if _dotted(env.python) == host.environment.python_version and not walked.gaps:
+            return Placement(
+                env, {name: hosted[name] for name in walked.reached}, walked.conditional
+            )
+        return _resolve_for(
+            env, walked.gaps, roots, resolver, request, files_of, keep_for(env), only_binary,
+            None, same_place(env, host.environment),
+        )  # fmt: skip
+
+    return tuple(split_by_patch(placed, newer_files, keep_for, place_from, roots.pre))
+
+
+def _dotted(python: tuple[int, int]) -> str:
+    return f"{python[0]}.{python[1]}"
 
 
 def _widened(

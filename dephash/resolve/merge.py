@@ -10,52 +10,87 @@ from packaging.version import InvalidVersion, Version
 from dephash.environments import marker_for, marker_values
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.model import Environment, Resolution, ResolvedPackage
-from dephash.resolve.environments import Placement
 from dephash.resolve.graph import via_annotations
+from dephash.resolve.walk import Placement
+
+# Per environment: the markers that name the patch releases needing a version there, or
+# ``None`` where every patch release does.
+_Needs = dict[Environment, frozenset[str] | None]
 
 
 def merge(
     placements: Sequence[Placement], universe: Sequence[Environment]
 ) -> list[tuple[ResolvedPackage, str | None]]:
     """One entry per package version, with the marker of the environments that install it
-    (``None`` where every environment does), sorted by name and version."""
-    # Per version: the environments that always need it, those some patch releases of whose
-    # Python need it, and the patch-release markers that name those releases.
-    always: dict[tuple[str, str], set[Environment]] = {}
-    sometimes: dict[tuple[str, str], set[Environment]] = {}
-    conditions: dict[tuple[str, str], set[str]] = {}
+    (``None`` where every environment does), sorted by name and version. An environment
+    placed in parts (from a patch release on) gives each part's versions that part's
+    ``python_full_version`` range."""
+    needs: dict[tuple[str, str], _Needs] = {}
     chosen: dict[tuple[str, str], ResolvedPackage] = {}
+    parts: dict[Environment, list[Placement]] = {}
     for placement in placements:
-        for name, package in placement.packages.items():
-            key = (name, package.version)
-            chosen.setdefault(key, package)
-            needed = placement.conditional.get(name)
-            if needed is None:
-                always.setdefault(key, set()).add(placement.environment)
-            else:
-                sometimes.setdefault(key, set()).add(placement.environment)
-                conditions.setdefault(key, set()).update(needed)
+        parts.setdefault(placement.environment, []).append(placement)
+    for env, split in parts.items():
+        for placement in split:
+            segment = _segment(placement) if len(split) > 1 else None
+            for name, package in placement.packages.items():
+                key = (name, package.version)
+                chosen.setdefault(key, package)
+                own = placement.conditional.get(name)
+                if segment is not None and not _everywhere(name, package.version, split):
+                    own = frozenset(
+                        {segment} if own is None else {_both(text, segment) for text in own}
+                    )
+                found = needs.setdefault(key, {})
+                known = found.get(env, frozenset())
+                found[env] = None if own is None or known is None else known | own
     return [
-        (chosen[key], _marker(always.get(key), sometimes.get(key), conditions.get(key), universe))
+        (chosen[key], _marker(needs[key], universe))
         for key in sorted(chosen, key=lambda key: (key[0], _version_key(key[1])))
     ]
 
 
-def _marker(
-    always: set[Environment] | None,
-    sometimes: set[Environment] | None,
-    conditions: set[str] | None,
-    universe: Sequence[Environment],
-) -> str | None:
-    """The environments that always install a version, or (those some patch releases
-    install it in, and one of those releases' markers)."""
-    if not sometimes:
-        return marker_for(always or set(), universe)
-    partly = _and_any(marker_for(sometimes, universe), conditions or set())
-    if not always:
-        return partly
-    whole = marker_for(always, universe)
-    return f"{_wrapped(str(whole))} or ({partly})"
+def _everywhere(name: str, version: str, split: Sequence[Placement]) -> bool:
+    """Whether every part installs ``version`` of ``name`` on all its patch releases."""
+    return all(
+        name in part.packages
+        and part.packages[name].version == version
+        and name not in part.conditional
+        for part in split
+    )
+
+
+def _segment(placement: Placement) -> str:
+    """The ``python_full_version`` range of one part of an environment."""
+    major, minor = placement.environment.python
+    since, until = placement.environment.patch, placement.until
+    bounds = [f'python_full_version >= "{major}.{minor}.{since}"'] if since else []
+    bounds += [] if until is None else [f'python_full_version < "{major}.{minor}.{until}"']
+    return " and ".join(bounds)
+
+
+def _both(condition: str, segment: str) -> str:
+    return f"({condition}) and {segment}" if " or " in condition else f"{condition} and {segment}"
+
+
+def _marker(needs: _Needs, universe: Sequence[Environment]) -> str | None:
+    """The environments that always install a version, or (for each set of patch-release
+    markers, the environments some of whose releases install it, and one of those markers)."""
+    always = {env for env, conditions in needs.items() if conditions is None}
+    groups: dict[frozenset[str], set[Environment]] = {}
+    for env, conditions in needs.items():
+        if conditions is not None:
+            groups.setdefault(conditions, set()).add(env)
+    if not groups:
+        return marker_for(always, universe)
+    partly = [
+        _and_any(marker_for(envs, universe), set(conditions))
+        for conditions, envs in sorted(groups.items(), key=lambda item: sorted(item[0]))
+    ]
+    if not always and len(partly) == 1:
+        return partly[0]
+    whole = [_wrapped(str(marker_for(always, universe)))] if always else []
+    return " or ".join([*whole, *(f"({text})" for text in partly)])
 
 
 def _wrapped(text: str) -> str:

@@ -36,8 +36,10 @@ def environment_arguments(env: Environment) -> list[str]:
     sdist cannot be judged for another platform), never its markers.
     """
     python = f"{env.python[0]}{env.python[1]}"
+    # A patch release is named where the environment starts at one (pip takes X.Y as X.Y.0).
+    version = f"{env.python[0]}.{env.python[1]}" + (f".{env.patch}" if env.patch else "")
     args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
-    args += ["--python-version", f"{env.python[0]}.{env.python[1]}", "--implementation", "cp"]
+    args += ["--python-version", version, "--implementation", "cp"]
     args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
     return args
 

@@ -27,7 +27,7 @@ LAST_PATCH = 999
 
 
 def patch_ends(env: Environment) -> tuple[MarkerEnvironment, MarkerEnvironment]:
-    """``env``'s marker values at its Python's first patch release and at its newest."""
+    """``env``'s marker values at its patch release and at its Python's newest."""
     return marker_values(env), marker_values(replace(env, patch=LAST_PATCH))
 
 
@@ -45,6 +45,20 @@ class Walk:
     gaps: tuple[str, ...] = ()
     # Packages only some patch releases need, and the markers that name those releases.
     conditional: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Packages whose release is a gap because it requires a later patch release of the Python.
+    late: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The packages one environment installs, by name, from its patch release
+    (``environment.patch``) up to ``until`` (``None``: its Python's newest)."""
+
+    environment: Environment
+    packages: Mapping[str, ResolvedPackage] = field(default_factory=dict)
+    # As Walk.conditional: packages some patch releases of the environment's Python need.
+    conditional: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    until: int | None = None
 
 
 def walk(
@@ -56,14 +70,17 @@ def walk(
 ) -> Walk:
     """Follow the input's requirements and every dependency whose marker holds in ``env``.
 
-    ``env`` stands for every patch release of its Python: a requirement whose marker holds
-    for some of them only (``python_full_version < "3.11.3"``) is followed, and where it
-    alone brings a package in, the walk keeps its marker as that package's condition.
+    ``env`` stands for every patch release of its Python from ``env.patch`` on: a
+    requirement whose marker holds for some of them only (``python_full_version <
+    "3.11.3"``) is followed, and where it alone brings a package in, the walk keeps its
+    marker as that package's condition. Requires-Python is judged at ``env.patch``, as pip
+    judges ``--python-version X.Y.Z``.
     """
     low, high = patch_ends(env)
     dotted = f"{env.python[0]}.{env.python[1]}"
     fits = FileFilter((dotted,), (env.platform,), tuple(only_binary))  # what installs there
-    python = Version(dotted)
+    python = Version(f"{dotted}.{env.patch}")
+    newest = Version(f"{dotted}.{LAST_PATCH}")
     queue: list[tuple[str, frozenset[str], str, str | None]] = []
     for line in roots.requirements:
         if line.constraint or line.name is None:
@@ -77,6 +94,7 @@ def walk(
     reached: dict[str, frozenset[str]] = {}
     conditions: dict[str, set[str] | None] = {}
     gaps: list[str] = []
+    late: list[str] = []
     while queue:
         name, extras, wanted, condition = queue.pop(0)
         package = packages.get(name)
@@ -87,6 +105,8 @@ def walk(
         ):
             if wanted not in gaps:
                 gaps.append(wanted)
+            if package is not None and _late(package, python, newest) and name not in late:
+                late.append(name)
             continue
         known_condition = conditions.get(name, set())
         conditions[name] = (
@@ -113,7 +133,7 @@ def walk(
                     )
                 )
     conditional = {name: frozenset(found) for name, found in conditions.items() if found}
-    return Walk(reached, tuple(gaps), conditional)
+    return Walk(reached, tuple(gaps), conditional, tuple(late))
 
 
 def _holds(
@@ -128,6 +148,12 @@ def _holds(
     if at_low == at_high or "extra" in str(marker):
         return at_low or at_high, None
     return True, str(marker)
+
+
+def _late(package: ResolvedPackage, python: Version, newest: Version) -> bool:
+    return not python_allows(package.requires_python, python) and python_allows(
+        package.requires_python, newest
+    )
 
 
 def _satisfies(wanted: str, package: ResolvedPackage) -> bool:

@@ -13,10 +13,10 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
-from dephash.resolve.environments import Placement, place
+from dephash.resolve.environments import place
 from dephash.resolve.merge import merge
 from dephash.resolve.pipinput import environment_arguments
-from dephash.resolve.walk import walk
+from dephash.resolve.walk import Placement, walk
 from tests.support.fakes import FakeResolver
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
@@ -445,7 +445,11 @@ def test_a_dependency_some_patch_releases_need_keeps_their_marker(workdir: Path)
         ),
     ]
     markers = {item.name: marker for item, marker in merge(placements, world)}
-    assert markers["backport"] == 'a or (b or c) or python_full_version < "3.11.3"'
+    # Each environment keeps the markers of its own patch releases.
+    assert markers["backport"] == (
+        '(sys_platform == "win32" and (a or (b or c))) or '
+        '(sys_platform == "linux" and python_full_version < "3.11.3")'
+    )
     # Windows needs it on every patch release, Linux on some only.
     assert markers["shared"] == (
         'sys_platform == "win32" or (sys_platform == "linux" and python_full_version < "3.11.3")'
