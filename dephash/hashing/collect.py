@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from dephash.guards.sources import (
 from dephash.hashes import ALGORITHMS
 from dephash.hashing.early import EarlyWork
 from dephash.index.files import distinct_files, files_for_version
-from dephash.index.pages import parse_page_by_version
+from dephash.index.pages import VersionedPage, parse_page_by_version
 from dephash.model import DistFile, IndexSettings, LockedFile, ResolvedPackage
 from dephash.pools import gather, run_parallel
 from dephash.redact import redact
@@ -62,6 +63,8 @@ class ReleaseFiles:
         self.links = by_project(zip(settings.find_links, listings, strict=True))
         self.locations = (*settings.index_urls, *settings.find_links)
         self.index_for = dict(index_for or {})
+        self._pages: dict[str, list[VersionedPage]] = {}
+        self._lock = threading.Lock()
         in_use = [Source(location, None) for location in self.locations]
         for name, location in self.index_for.items():
             assigned_source(name, location, in_use)  # an error now if it is not in use
@@ -125,13 +128,24 @@ class ReleaseFiles:
         if than is None:
             return []
         found: list[DistFile] = []
-        for _, raw in self.early.pages(name).result():
-            if raw is not None:
-                page = parse_page_by_version(raw)
-                for release in page.groups:
-                    if release > than:
-                        found += page.files(release)
+        for page in self._versioned(name):
+            for release in page.groups:
+                if release > than:
+                    found += page.files(release)
         return before_cutoff(found, self.cutoff)
+
+    def _versioned(self, name: str) -> list[VersionedPage]:
+        """Each index's page for ``name`` by version, parsed once; the pinned version's
+        listing, parsed apart, says whether a page was cut short."""
+        key = canonicalize_name(name)
+        with self._lock:
+            pages = self._pages.get(key)
+        if pages is None:
+            raws = self.early.pages(name).result()
+            pages = [parse_page_by_version(raw, warn=False) for _, raw in raws if raw is not None]
+            with self._lock:
+                self._pages[key] = pages
+        return pages
 
 
 def _digest_of(early: EarlyWork, item: DistFile) -> str:

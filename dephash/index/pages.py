@@ -79,11 +79,13 @@ def parse_html(
     return _read_html(text, page_url, wanted)[0]
 
 
-def _index_html(raw: RawPage, wanted: Callable[[str], bool] | None = None) -> list[DistFile]:
+def _index_html(
+    raw: RawPage, wanted: Callable[[str], bool] | None = None, warn: bool = True
+) -> list[DistFile]:
     """An index's HTML page's files; a page without its closing tag is said to be cut short
     (a body that ends when the connection does cannot be told from a whole one)."""
     files, ended = _read_html(raw.text, raw.url, wanted)
-    if not ended:
+    if not ended and warn:
         log.warning(
             "index page %s ends before its closing </html>: if it was cut short, "
             "files it lists after the cut are missing",
@@ -253,10 +255,11 @@ def group_by_version(
     )
 
 
-def parse_page_by_version(raw: RawPage) -> VersionedPage:
-    """A fetched page grouped by version; a JSON page's files are parsed per version, later."""
+def parse_page_by_version(raw: RawPage, warn: bool = True) -> VersionedPage:
+    """A fetched page grouped by version; a JSON page's files are parsed per version, later.
+    ``warn=False``: a page cut short is not said to be (another reading of it says so)."""
     if raw.content_type != JSON_TYPE:
-        return group_by_version(_index_html(raw))
+        return group_by_version(_index_html(raw, warn=warn))
     data = _page_json(raw)
     entries: dict[Version, list[Any]] = defaultdict(list)
     for entry in _json_entries(data, raw.url):
