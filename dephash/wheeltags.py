@@ -92,7 +92,8 @@ class FileFilter:
             parts.append("platform " + ", ".join(self.platforms))
         return "; ".join(parts) or "every platform"
 
-    def _binary_only(self, project: str) -> bool:
+    def binary_only(self, project: str) -> bool:
+        """Whether ``--only-binary`` forbids ``project``'s sdists."""
         names: set[str] = set()
         for value in self.only_binary:
             for name in value.split(","):
@@ -109,7 +110,7 @@ class FileFilter:
             return files
         pairs = frozenset().union(*(python_tags(_minor(v)) for v in self.python_versions))
         platforms = frozenset().union(*(expand_platform(p) for p in self.platforms))
-        sdists = not self._binary_only(project)
+        sdists = not self.binary_only(project)
         return [item for item in files if self._accepts(item.filename, pairs, platforms, sdists)]
 
     @staticmethod

@@ -7,11 +7,14 @@ packages serve the environment (every package it needs is there, in a version
 whose Requires-Python and files fit it) nothing more runs. Where they do not,
 pip resolves again with the environment's Python version and platform tags,
 given the input's requirements that hold there and the requirements the
-environment's markers add, until nothing is missing.
+environment's markers add, until nothing is missing; where no wheel of a package fits
+there, with its Python where the wheels are (resolve/nowheel.py), pip building the sdist
+there at install.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,11 +27,20 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.model import Environment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
+from dephash.resolve.interpreters import OLDEST
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.newer import NewerFiles, lead_environments, newer_in
+from dephash.resolve.nowheel import (
+    Run,
+    forbidden,
+    plain_reason,
+    run_for,
+    sibling_runs,
+    warn_about_sdists,
+)
 from dephash.resolve.patches import split_by_patch
-from dephash.resolve.pipinput import environment_arguments, environment_input
-from dephash.resolve.walk import FilesOf, Placement, patch_ends, walk
+from dephash.resolve.pipinput import environment_input
+from dephash.resolve.walk import FilesOf, Placement, Walk, patch_ends, walk
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +68,8 @@ def place(
     is pure Python: ``colorama`` for Windows, a backport for an older Python), holding the
     pins ``keep_for`` keeps in any environment; pip runs for an environment of its own only
     where that does not serve it: with a real interpreter of the environment where
-    ``interpreter_for`` names one, else with the environment's tags (wheels only). An
+    ``interpreter_for`` names one, else with the environment's tags (wheels only; where
+    none fits, as for its Python on this machine or on its lead's platform). An
     environment whose Python admits a newer release than the host's of a package it
     installs (``newer_files`` lists them) is resolved on its own too: each environment
     gets the version pip would choose there.
@@ -99,7 +112,7 @@ def place(
         if env not in pending
     }
 
-    def resolve(env: Environment) -> Placement:
+    def resolve(env: Environment, lead: Environment | None = None) -> Placement:
         return _resolve_for(
             env,
             pending[env],
@@ -111,6 +124,10 @@ def place(
             only_binary,
             interpreter(env),
             same_place(env, host.environment),
+            # pip judges X.Y.0 where a release needs a later patch: no run elsewhere stands in.
+            ()
+            if env in late
+            else sibling_runs(env, lead, host.environment, request.python, interpreter_for),
         )
 
     # Where a release needs a later patch release, pip must judge X.Y.0: a real interpreter
@@ -139,25 +156,27 @@ def place(
         for served in pool.map(serve, [lead for lead in leads if groups[lead]]):
             placements.update(served)
         rest = [env for env in pending if env not in placements]
-        for placement in pool.map(resolve, rest):
+        lead_of = {lead.python: lead for lead in leads}
+        for placement in pool.map(lambda env: resolve(env, lead_of[env.python]), rest):
             placements[placement.environment] = placement
     placed = tuple(placements[env] for env in environments)
-    if newer_files is None:
-        return placed
+    if newer_files is not None:
 
-    def place_from(env: Environment) -> Placement:
-        # The host's answer where it serves the later patch releases of its own Python.
-        walked = walk(hosted, roots, env, files_of, only_binary)
-        if _dotted(env.python) == host.environment.python_version and not walked.gaps:
-            return Placement(
-                env, {name: hosted[name] for name in walked.reached}, walked.conditional
-            )
-        return _resolve_for(
-            env, walked.gaps, roots, resolver, request, files_of, keep_for(env), only_binary,
-            None, same_place(env, host.environment),
-        )  # fmt: skip
+        def place_from(env: Environment) -> Placement:
+            # The host's answer where it serves the later patch releases of its own Python.
+            walked = walk(hosted, roots, env, files_of, only_binary)
+            if _dotted(env.python) == host.environment.python_version and not walked.gaps:
+                return Placement(
+                    env, {name: hosted[name] for name in walked.reached}, walked.conditional
+                )
+            return _resolve_for(
+                env, walked.gaps, roots, resolver, request, files_of, keep_for(env), only_binary,
+                None, same_place(env, host.environment),
+            )  # fmt: skip
 
-    return tuple(split_by_patch(placed, newer_files, keep_for, place_from, roots.pre))
+        placed = tuple(split_by_patch(placed, newer_files, keep_for, place_from, roots.pre))
+    warn_about_sdists([(each.environment, each.packages.values()) for each in placed], files_of)
+    return placed
 
 
 def _dotted(python: tuple[int, int]) -> str:
@@ -208,11 +227,8 @@ def _served(
     walks = {env: walk(packages, roots, env, files_of, only_binary) for env in others}
     lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
     if lacking:
-        asked = replace(
-            request,
-            arguments=(*request.arguments, *_pip_options(lead.environment, python)),
-            python=python,
-        )
+        run = run_for(lead.environment, python)
+        asked = replace(request, arguments=(*request.arguments, *run.arguments), python=run.python)
         packages = _widened(packages, roots, resolver, asked, lacking, keep)
         walks = {env: walk(packages, roots, env, files_of, only_binary) for env in others}
     return {
@@ -220,11 +236,6 @@ def _served(
         for env, walked in walks.items()
         if not walked.gaps
     }
-
-
-def _pip_options(env: Environment, python: str | None) -> list[str]:
-    # A real interpreter follows its own markers and tags; pip elsewhere takes the env's.
-    return [] if python else environment_arguments(env)
 
 
 def _resolve_for(
@@ -238,11 +249,15 @@ def _resolve_for(
     only_binary: Sequence[str],
     python: str | None,
     at_home: bool,
+    siblings: Sequence[Run] = (),
 ) -> Placement:
-    wanted = list(gaps)
-    env_arguments = _pip_options(env, python)
+    """pip's answer for ``env``; where pip with its tags fails (no wheel fits there), the
+    answer of the first of ``siblings`` (its Python elsewhere) that the walk says serves it."""
+    own = run_for(env, python)
     if python:
         hint = ""
+    elif at_home and env.python < OLDEST:
+        hint = " (runs for another Python take wheels only)"
     elif at_home:
         hint = (
             f" (runs for another Python take wheels only; a python{env.python[0]}."
@@ -253,30 +268,69 @@ def _resolve_for(
             " (runs for another platform take wheels only; --platform and --python-version "
             "narrow the file to the environments that install)"
         )
+    asked = functools.partial(
+        _rounds, env, gaps, roots, resolver, request, files_of, keep, only_binary
+    )
+    try:
+        found, walked = asked(own)
+    except ResolutionError as exc:
+        failure = exc
+        for run in siblings if own.wheels_only else ():
+            try:
+                found, walked = asked(run)
+            except ResolutionError:
+                continue
+            if not walked.gaps:
+                log.debug("%s: no wheel fits there; resolved with %s", describe([env]), run.shown)
+                return _placement(env, found, walked)
+            reason = forbidden(found.values(), env, files_of, only_binary)
+            if reason:
+                raise InputError(f"cannot resolve for {describe([env])}: {reason}") from None
+        raise InputError(f"cannot resolve for {describe([env])}: {failure}{hint}") from None
+    if walked.gaps:
+        raise InputError(
+            f"cannot resolve for {describe([env])}: pip's answer still lacks "
+            f"{', '.join(walked.gaps)} (no release of it installs there?)"
+        )
+    return _placement(env, found, walked)
+
+
+def _placement(env: Environment, found: Mapping[str, ResolvedPackage], walked: Walk) -> Placement:
+    return Placement(env, {name: found[name] for name in walked.reached}, walked.conditional)
+
+
+def _rounds(
+    env: Environment,
+    gaps: Sequence[str],
+    roots: RequirementsFile,
+    resolver: Resolver,
+    request: ResolveRequest,
+    files_of: FilesOf,
+    keep: Mapping[str, str],
+    only_binary: Sequence[str],
+    run: Run,
+) -> tuple[dict[str, ResolvedPackage], Walk]:
+    """pip's answer for ``env``'s requirements and ``gaps`` with ``run``, asked again with
+    what the walk of each answer still finds lacking there, and that walk."""
+    wanted = list(gaps)
     values = patch_ends(env)
     for _ in range(ROUNDS):
         with environment_input(roots, values, wanted) as input_arguments:
             asked = replace(
                 request,
                 input_arguments=tuple(input_arguments),
-                arguments=(*request.arguments, *env_arguments),
-                python=python,
+                arguments=(*request.arguments, *run.arguments),
+                python=run.python,
             )
             try:
                 resolution, _ = resolve_keeping(resolver, asked, keep)
             except ResolutionError as exc:
-                raise InputError(f"cannot resolve for {describe([env])}: {exc}{hint}") from None
+                reason = plain_reason(str(exc), exc.pip_output, input_arguments, run.wheels_only)
+                raise ResolutionError(reason, exc.pip_output) from None
         found = {package.name: package for package in resolution.packages}
         walked = walk(found, roots, env, files_of, only_binary)
-        if not walked.gaps:
-            return Placement(
-                env, {name: found[name] for name in walked.reached}, walked.conditional
-            )
         new = [gap for gap in walked.gaps if gap not in wanted]
         if not new:
             break
         wanted += new
-    raise InputError(
-        f"cannot resolve for {describe([env])}: pip's answer still lacks "
-        f"{', '.join(walked.gaps)} (no release of it installs there?)"
-    )
+    return found, walked

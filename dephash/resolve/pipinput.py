@@ -29,19 +29,21 @@ def requirement_text(line: RequirementLine) -> str:
     return f"{line.name}{extras}{line.specifier}"
 
 
-def environment_arguments(env: Environment) -> list[str]:
+def environment_arguments(env: Environment, wheels_only: bool = True) -> list[str]:
     """pip's options that choose files for ``env``: its platform tags, Python and ABIs.
 
     pip then honours Requires-Python and wheel tags for ``env`` (binaries only: an
-    sdist cannot be judged for another platform), never its markers.
+    sdist cannot be judged for another platform), never its markers. Without
+    ``wheels_only`` (pip allows it with ``--no-deps`` only) pip takes an sdist where no
+    wheel fits, and builds its metadata here.
     """
     python = f"{env.python[0]}{env.python[1]}"
     # A patch release is named where the environment starts at one (pip takes X.Y as X.Y.0).
     version = f"{env.python[0]}.{env.python[1]}" + (f".{env.patch}" if env.patch else "")
     args = [arg for tag in platform_tags(env) for arg in ("--platform", tag)]
     args += ["--python-version", version, "--implementation", "cp"]
-    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none", "--only-binary", ":all:"]
-    return args
+    args += ["--abi", f"cp{python}", "--abi", "abi3", "--abi", "none"]
+    return [*args, "--only-binary", ":all:"] if wheels_only else args
 
 
 @contextmanager
