@@ -131,8 +131,9 @@ def check(
             lines,
             environments,
             resolver or PipResolver(runner),
-            # The pinned releases' own metadata: the cooldown is judged, not applied, here.
-            sync.resolution_arguments(_without_cutoff(options), pinned, network),
+            # The pinned releases' own metadata: the cooldown and --only-binary are judged,
+            # not applied, here.
+            sync.resolution_arguments(_as_judged(options), pinned, network),
             python_environment(running_python()),
             options.resolver.python,
         )
@@ -153,6 +154,7 @@ def check(
                 environments,
                 metadata.result(),
                 lambda name, version: list(listings[(name, version)].files),
+                options.resolver.only_binary,
             )
             findings += not_portable
         if several:
@@ -219,7 +221,6 @@ def _environments(
     return covered or ()
 
 
-def _without_cutoff(options: CheckOptions) -> CheckOptions:
-    return dataclasses.replace(
-        options, resolver=dataclasses.replace(options.resolver, uploaded_prior_to=None)
-    )
+def _as_judged(options: CheckOptions) -> CheckOptions:
+    resolver = dataclasses.replace(options.resolver, uploaded_prior_to=None, only_binary=())
+    return dataclasses.replace(options, resolver=resolver)

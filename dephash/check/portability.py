@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -25,7 +25,7 @@ from dephash.errors import ResolutionError
 from dephash.files import scratch_file
 from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
-from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
+from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import FilesOf, patch_ends
@@ -76,10 +76,21 @@ def read_metadata(
         unknown = [line for line in _unique(_holding(pins, env)) if _pin(line) not in by_pin]
         if unknown:
             try:
-                by_pin.update(_metadata(unknown, resolver, args, None, environment_arguments(env)))
+                by_pin.update(_env_metadata(unknown, resolver, args, env))
             except ResolutionError as exc:
                 unavailable[env] = f"pip could not read the metadata: {exc}"
     return Metadata(by_pin, unavailable)
+
+
+def _env_metadata(
+    lines: Sequence[RequirementLine], resolver: Resolver, args: Sequence[str], env: Environment
+) -> dict[str, ResolvedPackage]:
+    """The metadata of ``lines``' releases read with ``env``'s tags: from their wheels, else
+    (a release with no wheel there) from their sdists, which pip takes with --no-deps."""
+    try:
+        return _metadata(lines, resolver, args, None, environment_arguments(env))
+    except ResolutionError:
+        return _metadata(lines, resolver, args, None, environment_arguments(env, False))
 
 
 def portability(
@@ -87,10 +98,13 @@ def portability(
     environments: Sequence[Environment],
     metadata: Metadata,
     files_of: FilesOf,
+    only_binary: Sequence[str] = (),
 ) -> tuple[list[Finding], tuple[str, ...]]:
     """What each of ``environments`` lacks in ``lines``, and the environments not judged.
 
-    ``files_of(name, version)`` are the files the indexes serve for a pinned release.
+    ``files_of(name, version)`` are the files the indexes serve for a pinned release; a
+    release with an sdist only for an environment installs there (pip builds it) unless
+    ``only_binary`` (pip's ``--only-binary`` values) names it.
     """
     pins = _pins(lines)
     missing: dict[tuple[str, str, str], tuple[RequirementLine, list[Environment]]] = {}
@@ -99,7 +113,7 @@ def portability(
         if env in metadata.unavailable:
             continue
         for point in patch_ends(env):
-            for problem in _walk(pins, point, metadata.by_pin, env, files_of):
+            for problem in _walk(pins, point, metadata.by_pin, env, files_of, only_binary):
                 if problem.missing:
                     missing.setdefault(problem.key, (problem.line, []))[1].append(env)
                 else:
@@ -148,11 +162,12 @@ def _walk(
     metadata: Mapping[str, ResolvedPackage],
     env: Environment,
     files_of: FilesOf,
+    only_binary: Sequence[str],
 ) -> Iterator[_Problem]:
     """The problems of the lines that hold at ``point``, one patch release of ``env``."""
     there = {str(line.name): line for line in reversed(pins) if applies(line.marker, point)}
     python = Version(point.as_dict()["python_full_version"])
-    fits = FileFilter((f"{env.python[0]}.{env.python[1]}",), (env.platform,))
+    fits = FileFilter((f"{env.python[0]}.{env.python[1]}",), (env.platform,), tuple(only_binary))
     queue = [(name, frozenset[str]()) for name in sorted(there)]
     seen: dict[str, frozenset[str]] = {}
     while queue:
@@ -176,7 +191,7 @@ def _walk(
             files = files_of(name, str(line.pinned_version))
             # No file listed at all is the index's failing: integrity names it.
             if files and not fits.select(files, name):
-                yield _Problem((name, pinned, ""), line, f"no file of it installs on {_WHERE}")
+                yield _Problem((name, pinned, ""), line, _no_file(files, name, fits))
         for spec in package.requires_dist:
             try:
                 requirement = Requirement(spec)
@@ -198,6 +213,12 @@ def _walk(
                     "the version pinned there",
                 )
             queue.append((needed, frozenset(requirement.extras)))
+
+
+def _no_file(files: Sequence[DistFile], name: str, fits: FileFilter) -> str:
+    if fits.only_binary and replace(fits, only_binary=()).select(files, name):
+        return f"no wheel of it installs on {_WHERE}, and --only-binary forbids its sdist"
+    return f"no file of it installs on {_WHERE}"
 
 
 def _contains(requirement: Requirement, version: str) -> bool:

@@ -113,7 +113,8 @@ def check_exit_code(result: CheckResult, strict: bool) -> ExitCode:
 @index_options
 @resolver_options(
     pre="With --input: allow pre-releases, as gen --pre.",
-    only_binary="With --input: pip's --only-binary.",
+    only_binary="pip's --only-binary: with --input for its resolution; the portability "
+    "audit then counts no sdist of the packages it names as installing.",
     no_binary="With --input: pip's --no-binary.",
     python="With --input: resolve for this interpreter (pip's --python).",
     uploaded_prior_to="A release cooldown: fail where a hashed file was uploaded on or after "

@@ -51,6 +51,7 @@ def audit(
     environments: list[Environment] | tuple[Environment, ...],
     resolver: FakeResolver,
     files: dict[str, list[str]] | None = None,
+    only_binary: tuple[str, ...] = (),
 ) -> Audit:
     """Both halves of the step; ``files`` are the file names served per name (default: one
     pure-Python wheel each)."""
@@ -60,7 +61,7 @@ def audit(
         names = (files or {}).get(name, [f"{name}-{version}-py3-none-any.whl"])
         return [DistFile(filename, f"https://files/{filename}") for filename in names]
 
-    findings, unavailable = portability(lines, environments, metadata, files_of)
+    findings, unavailable = portability(lines, environments, metadata, files_of, only_binary)
     return Audit(tuple(findings), unavailable)
 
 
@@ -232,6 +233,42 @@ def test_a_release_with_no_file_for_an_environment_is_named(workdir: Path) -> No
         "no file of it installs on CPython 3.11 on Windows on x86_64; regenerate the file with "
         "dephash gen"
     )
+
+
+def test_a_release_without_a_wheel_there_is_read_from_its_sdist(workdir: Path) -> None:
+    lines = lines_of(pins('built==1.0 ; sys_platform == "win32"'), workdir)
+    built = Resolution((package("built", "1.0"),))
+    resolver = FakeResolver([ResolutionError("no wheel of built"), built])
+    assert audit(lines, [WINDOWS], resolver, {"built": ["built-1.0.tar.gz"]}) == Audit((), ())
+    wheels, sdists = resolver.requests  # none on the host, where the line does not hold
+    assert "--only-binary" in wheels.arguments
+    # With --no-deps pip may take an sdist for another platform: it builds the metadata here.
+    assert sdists.arguments == (
+        *ARGS, *environment_arguments(WINDOWS, wheels_only=False), "--no-deps",
+    )  # fmt: skip
+
+
+def test_a_release_with_an_sdist_only_installs_unless_only_binary_names_it(
+    workdir: Path,
+) -> None:
+    lines = lines_of(pins("app==1.0", "built==1.0", "native==1.0"), workdir)
+    resolver = FakeResolver(
+        [Resolution((package("app", "1.0", "built", "native"), package("built", "1.0"),
+                     package("native", "1.0")))]
+    )  # fmt: skip
+    files = {
+        "built": ["built-1.0.tar.gz"],
+        "native": ["native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"],
+    }
+    (finding,) = audit(lines, [WINDOWS], resolver, files).findings
+    assert finding.package == "native"  # pip builds the sdist of built there
+    refused = audit(lines, [WINDOWS], resolver, files, ("built",)).findings
+    assert [(item.package, item.message) for item in refused] == [
+        ("built", "no wheel of it installs on CPython 3.11 on Windows on x86_64, and "
+         "--only-binary forbids its sdist; regenerate the file with dephash gen"),
+        ("native", "no file of it installs on CPython 3.11 on Windows on x86_64; regenerate "
+         "the file with dephash gen"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
