@@ -166,7 +166,9 @@ def gen(
     some of them only carries a marker, one whose version differs by
     environment gets a line per version. Every distribution file of each
     pinned version is hashed (every wheel and the sdist), so that the file
-    installs with 'pip install --require-hashes' wherever it covers.
+    installs with 'pip install --require-hashes' wherever it covers. Where a
+    package has no wheel for an environment, its sdist is pinned there (pip
+    builds it at install) and a warning names it; --only-binary forbids that.
 
     With -o pylock.toml (or pylock.NAME.toml, or --format pylock) the lock is
     a PEP 751 pylock.toml: each file with its URL, size and digests.
