@@ -273,6 +273,11 @@ def _resolve_for(
     )
     try:
         found, walked = asked(own)
+        if walked.late and own.python:
+            # The interpreter is a later patch release than the environment's X.Y.0: pip
+            # judges X.Y.0 by the environment's tags instead.
+            own = run_for(env, None)
+            found, walked = asked(own)
     except ResolutionError as exc:
         failure = exc
         for run in siblings if own.wheels_only else ():

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dephash.environments import environment, marker_values
+from dephash.errors import ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
@@ -191,3 +192,44 @@ def test_a_part_s_own_conditions_hold_within_its_range_only() -> None:
         f'((a or b) and python_full_version < "3.11.5") or {condition} and '
         'python_full_version < "3.11.5" or python_full_version >= "3.11.5"'
     )
+
+
+def test_a_real_interpreter_s_answer_for_a_later_patch_release_is_asked_again_by_tags(
+    workdir: Path,
+) -> None:
+    # 3.11.0 needs "old"; the host lacks it and cannot add it; python3.11 (a 3.11.7) answers
+    # with helper 2.0, which needs 3.11.5: pip is asked again with the tags of 3.11(.0).
+    roots = RequirementsFile(
+        requirements=[
+            RequirementLine("app", "in.txt", 1, "app"),
+            RequirementLine(
+                "old ; python_full_version < '3.11.2'",
+                "in.txt",
+                2,
+                "old",
+                marker='python_full_version < "3.11.2"',
+            ),
+        ]
+    )
+    host = Resolution((package("app", "1.0"),), marker_values(replace(HOST, patch=7)))
+    late = package("helper", "2.0", requires_python=">=3.11.5")
+    real = Resolution((package("app", "1.0"), package("old", "1.0", "helper"), late))
+    tags = Resolution(
+        (package("app", "1.0"), package("old", "1.0", "helper"), package("helper", "1.0"))
+    )
+    # The interpreter answers helper 2.0 again when asked for it by name.
+    resolver = FakeResolver([ResolutionError("cannot widen"), real, real, tags])
+
+    def newer(name: str, version: str) -> list[DistFile]:
+        return [wheel("helper", "2.0", ">=3.11.5")] if (name, version) == ("helper", "1.0") else []
+
+    placements = place(
+        host, roots, [HOST], resolver, REQUEST, files, lambda env: {},
+        interpreter_for=lambda env: "/usr/bin/python3.11", newer_files=newer,
+    )  # fmt: skip
+    _, by_interpreter, again, by_tags = resolver.requests
+    assert by_interpreter.python == again.python == "/usr/bin/python3.11"
+    assert by_tags.python is None
+    assert by_tags.arguments[2:] == tuple(environment_arguments(HOST))
+    parts = [(p.environment.patch, p.until, sorted(p.packages)) for p in placements]
+    assert parts == [(0, 5, ["app", "helper", "old"]), (5, None, ["app"])]
