@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from dephash.check.metadata import read_metadata
 from dephash.check.model import Finding, FindingKind
-from dephash.check.portability import portability, read_metadata
+from dephash.check.portability import portability
 from dephash.environments import environment, every_environment, marker_values
 from dephash.errors import ExitCode, ResolutionError
 from dephash.formats import FORMATS
@@ -360,7 +361,10 @@ def test_an_environment_pip_cannot_read_fails_the_check_as_unjudged(
 def test_a_release_pip_reports_nothing_for_is_not_judged(workdir: Path) -> None:
     lines = lines_of(pins("app==1.0", "unreported==1.0"), workdir)
     resolver = FakeResolver([Resolution((package("app", "1.0", "unreported"),))])
-    assert audit(lines, [LINUX], resolver) == Audit((), ())
+    # Never clean without having read it: the environment is not judged, and says why.
+    assert audit(lines, [LINUX], resolver) == Audit(
+        (), ("CPython 3.11 on Linux on x86_64: no metadata could be read for unreported==1.0",)
+    )
     assert len(resolver.requests) == 2  # asked again for the environment, in vain
 
 

@@ -17,6 +17,9 @@ thread on ``127.0.0.1`` (port picked by the OS) and serves:
 ``GET /files/<filename>``
     The bytes of the registered file, read from disk at request time (so a
     test may change the file after registering it).  Never gzip-encoded.
+``GET /files/<filename>.metadata``
+    The file's PEP 658 metadata file, where ``add_file`` was given one (else 404),
+    advertised on the page (``core-metadata``, ``data-core-metadata``) only as asked.
 ``GET /pypi/<project>/json`` and ``GET /pypi/<project>/<version>/json``
     A PyPI-style JSON API (``info``, ``urls``, ``vulnerabilities``; the
     project-level one also ``releases``), or 404 when
@@ -134,6 +137,8 @@ class _File:
     requires_python: str | None
     absolute_url: bool
     upload_time: str | None
+    metadata: bytes | None = None
+    core_metadata: Any = None
 
     @property
     def is_yanked(self) -> bool:
@@ -157,6 +162,16 @@ def _text(status: int, message: str) -> _Response:
     return _Response(
         status, message.encode() + b"\n", {"Content-Type": "text/plain; charset=utf-8"}
     )
+
+
+def _html_value(entry: _File) -> str:
+    """What ``data-core-metadata`` says for ``entry.core_metadata`` (see ``add_file``)."""
+    value = entry.core_metadata
+    if value is True:
+        return "true"
+    if isinstance(value, Mapping):
+        return "=".join(next(iter(value.items())))
+    return str(value)
 
 
 class _Server(ThreadingHTTPServer):
@@ -371,6 +386,8 @@ class JsonIndex:
         requires_python: str | None = None,
         absolute_url: bool = False,
         upload_time: str | None = None,
+        metadata: bytes | None = None,
+        core_metadata: Any = None,
     ) -> str:
         """Register ``path`` as a file of ``project``; return its absolute URL.
 
@@ -380,7 +397,10 @@ class JsonIndex:
         empty, means yanked).  The version is read from the file name.  A
         file of the same name registered again replaces the earlier one.
         The project page links to ``../../files/<filename>`` unless
-        ``absolute_url``.  Needs a started index (the URL has the port).
+        ``absolute_url``.  ``metadata`` is served at the file's URL + ``.metadata``;
+        ``core_metadata`` is what the page advertises for it, as given (a JSON value; in
+        HTML ``true`` for True, ``ALGORITHM=DIGEST`` for a mapping's first item, else the
+        string); ``None`` advertises nothing.  Needs a started index (the URL has the port).
         """
         path = Path(path)
         if hashes is None:
@@ -396,6 +416,8 @@ class JsonIndex:
             requires_python=requires_python,
             absolute_url=absolute_url,
             upload_time=upload_time,
+            metadata=metadata,
+            core_metadata=core_metadata,
         )
         with self._lock:
             old = self._files.get(filename)
@@ -516,6 +538,11 @@ class JsonIndex:
             if project is None:
                 return _text(404, "Not Found")
             return self._encode(self._project_page(project, files, lowered), lowered)
+        match = re.fullmatch(r"/files/([^/]+)\.metadata", path)
+        with self._lock:
+            described = self._files.get(match.group(1)) if match else None
+        if described is not None and described.metadata is not None:
+            return _Response(200, described.metadata, {"Content-Type": "application/octet-stream"})
         match = re.fullmatch(r"/files/([^/]+)", path)
         if match:
             with self._lock:
@@ -604,6 +631,8 @@ class JsonIndex:
             if entry.is_yanked:
                 reason = entry.yanked if isinstance(entry.yanked, str) else ""
                 attributes += f' data-yanked="{html.escape(reason)}"'
+            if entry.core_metadata is not None:
+                attributes += f' data-core-metadata="{html.escape(_html_value(entry))}"'
             anchors.append(f"    <a {attributes}>{html.escape(entry.filename)}</a><br/>\n")
         title = f"Links for {html.escape(project.name)}"
         page = (
@@ -626,6 +655,8 @@ class JsonIndex:
         doc["size"] = entry.path.stat().st_size
         if entry.upload_time is not None:
             doc["upload-time"] = entry.upload_time
+        if entry.core_metadata is not None:
+            doc["core-metadata"] = entry.core_metadata
         return doc
 
     # -- PyPI JSON API ----------------------------------------------------------
