@@ -3,14 +3,16 @@
 Each pinned release's core metadata (Requires-Dist, Requires-Python) is read from the
 PEP 658 file the index serves beside one of its wheels (the wheel's URL + ``.metadata``),
 asked for even where the page does not advertise it: PEP 658 fixes that URL, and a 404
-only means "not here". Where the page publishes the file's digest, the file must match
-it: one that does not is a finding (the index serves something other than it says) and
-is not used, nor asked of pip (pip would read the same file, refuse it and fail the whole
-run): the environments that pin that release are not judged. Releases the index serves
-no usable metadata for (only an sdist, a URL pin, a 404, a failure) are read through pip,
-as before: ``pip install --dry-run --no-deps`` once on the resolving interpreter, then
-with each environment's tags for the releases only it pins. One wheel's metadata stands
-for its release in every environment, as the resolving interpreter's always did.
+only means "not here"; else from the METADATA inside that wheel, by HTTP range requests
+(index/lazywheel.py). Where the page publishes the metadata file's digest, what is read
+must match it: what does not is a finding (the index serves something other than it
+says) and is not used, nor asked of pip (pip would read the same file, refuse it and
+fail the whole run): the environments that pin that release are not judged. Releases
+the index serves no usable metadata for (only an sdist, a pin by URL, a server without
+range requests, a failure) are read by pip, as before: ``pip install --dry-run
+--no-deps`` once on the resolving interpreter, then with each environment's tags for the
+releases only it pins. One wheel's metadata stands for its release in every
+environment, as the resolving interpreter's always did.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ def _from_index(
         if package is not None:
             by_pin[key] = package
     log.debug(
-        "metadata of %d of %d pinned releases read from the index's metadata files",
+        "metadata of %d of %d pinned releases read from the index (metadata files, wheels)",
         len(by_pin),
         len({pin(line) for line in lines}),
     )
@@ -198,14 +200,18 @@ def _host_tags() -> frozenset[Tag]:
 
 
 def _fetch(reader: IndexReader, wheel: DistFile) -> bytes | None:
-    try:
-        body = reader.core_metadata(wheel)
-    except IndexUnreachable as exc:
-        log.debug("%s: no metadata file from the index (%s); pip reads it", wheel.filename, exc)
-        return None
-    if body is None:
-        log.debug("%s: the index serves no metadata file; pip reads it", wheel.filename)
-    return body
+    """The wheel's metadata as the index serves it: its PEP 658 file, else the METADATA
+    inside it, by range requests; ``None`` (pip reads it) where neither can be had."""
+    for read in (reader.core_metadata, reader.wheel_metadata):
+        try:
+            body = read(wheel)
+        except IndexUnreachable as exc:
+            log.debug("%s: %s", wheel.filename, exc)
+            continue
+        if body is not None:
+            return body
+    log.debug("%s: the index serves no metadata of it; pip reads it", wheel.filename)
+    return None
 
 
 def _wrong_digest(wheel: DistFile, body: bytes) -> str | None:
@@ -229,9 +235,9 @@ def _parse(body: bytes, line: RequirementLine, wheel: DistFile) -> ResolvedPacka
         problem = f"is of version {version!r}"
     if problem:
         log.warning(
-            "%s: the metadata file the index serves (%s) %s; pip reads the metadata instead",
+            "%s: the metadata the index serves for %s %s; pip reads the metadata instead",
             pin(line),
-            redact(wheel.url + ".metadata"),
+            redact(wheel.url),
             problem,
         )
         return None

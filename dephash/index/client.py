@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import is_archive
 from dephash.errors import IndexUnreachable
 from dephash.http import NetworkSettings, describe_failure, read_chunks
+from dephash.index.lazywheel import wheel_metadata
 from dephash.index.pages import JSON_TYPE, RawPage, parse_html
 from dephash.index.reader import IndexReader
 from dephash.model import DistFile
@@ -125,6 +126,17 @@ class IndexClient(IndexReader):
         log.debug("fetching core metadata %s", redact(url))
         fetched = self._body(url, "*/*", missing_ok=True, limit=METADATA_LIMIT)
         return None if fetched is None else fetched[1]
+
+    def wheel_metadata(self, item: DistFile) -> bytes | None:
+        """The METADATA file inside the wheel ``item``, read by HTTP range requests (over
+        HTTP only), unverified; ``None`` where the server answers no range request or the
+        archive holds no one such file. A failing request raises :class:`IndexUnreachable`.
+        """
+        url = item.url.split("#", 1)[0]
+        if not url.startswith(("http://", "https://")):
+            return None
+        log.debug("reading the metadata inside %s by range requests", redact(url))
+        return wheel_metadata(self.session, url, self.network, METADATA_LIMIT)
 
     def _text(
         self, url: str, accept: str, missing_ok: bool = False

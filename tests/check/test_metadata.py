@@ -73,7 +73,7 @@ class Index:
         wheel = make_wheel(self.dist, name, version, requires=requires, tag=tag)
         served = wheel_metadata(wheel) if metadata is True else metadata or None
         if advertise == "sha256":
-            advertise = {"sha256": hashlib.sha256(served or b"").hexdigest()}
+            advertise = {"sha256": hashlib.sha256(served or wheel_metadata(wheel)).hexdigest()}
         return self.server.add_file(name, wheel, metadata=served, core_metadata=advertise)
 
     def read(
@@ -139,6 +139,7 @@ BROKEN = {
 def test_a_release_without_a_usable_metadata_file_is_read_through_pip(
     index: Index, served: bytes | None, caplog: pytest.LogCaptureFixture
 ) -> None:
+    index.server.ranges_enabled = False  # nor read inside the wheel
     index.publish("app", requires=("lib",))
     index.publish("lib", metadata=served or False)
     answer = ResolvedPackage("lib", "1.0", "https://x/lib.whl", requires_dist=("dep",))
@@ -148,20 +149,26 @@ def test_a_release_without_a_usable_metadata_file_is_read_through_pip(
     assert metadata.by_pin["lib==1.0"] == answer
     assert metadata.by_pin["app==1.0"].requires_dist == ("lib",)
     if served is not None:
-        assert "lib==1.0: the metadata file the index serves (" in caplog.text
+        assert "lib==1.0: the metadata the index serves for http" in caplog.text
         assert "; pip reads the metadata instead" in caplog.text
 
 
 @pytest.mark.parametrize("faults", [("500", "500"), ("reset", "reset"), ("truncate",)])
-def test_a_metadata_file_the_index_fails_to_serve_is_read_through_pip(
+def test_a_metadata_file_the_index_fails_to_serve_is_read_inside_the_wheel_else_by_pip(
     index: Index, faults: tuple[str, ...]
 ) -> None:
-    lib = index.publish("lib")
+    lib = index.publish("lib", requires=("dep",), advertise="sha256")
     index.server.add_faults(lib + ".metadata", *faults)
+    index.server.add_faults(lib, *faults)  # the first range fails the same way
     resolver = Recording(Resolution((ResolvedPackage("lib", "1.0", lib),)))
     metadata = index.read(lines_of("lib==1.0"), resolver)
     assert resolver.asked == [["lib==1.0"]]
+    assert metadata.by_pin["lib==1.0"].requires_dist == ()  # pip's answer
     assert metadata.findings == ()
+    index.server.add_faults(lib + ".metadata", *faults)
+    metadata = index.read(lines_of("lib==1.0"), Recording(NO_PIP))
+    # Read by range requests, and verified against the published digest.
+    assert metadata.by_pin["lib==1.0"].requires_dist == ("dep",)
 
 
 def test_sdists_and_archives_by_url_are_read_through_pip(index: Index) -> None:
@@ -271,3 +278,13 @@ def test_check_reads_no_metadata_through_pip_where_the_index_serves_it(
     assert document["portability_unjudged"][0].endswith(
         ": no metadata could be read for e2e-lib==1.0"
     )
+
+
+def test_the_metadata_inside_a_wheel_is_checked_against_the_published_digest(
+    index: Index,
+) -> None:
+    index.publish("lib", metadata=False, advertise={"sha256": "0" * 64})
+    lines = lines_of("lib==1.0")
+    metadata = index.read(lines, Recording(NO_PIP))
+    assert [finding.kind for finding in metadata.findings] == [FindingKind.METADATA_MISMATCH]
+    assert metadata.by_pin == {}

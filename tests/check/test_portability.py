@@ -24,6 +24,7 @@ from dephash.resolve.pipinput import environment_arguments
 from tests.support.builder import sha
 from tests.support.cli import run
 from tests.support.fakes import FakeResolver
+from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import PyPIServer, publish_to
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
@@ -336,17 +337,25 @@ def test_a_file_for_the_host_only_or_without_a_header_is_not_audited(
     assert "port-top==1.0 requires 'port-win' on CPython 3.11 on Windows" in audited.stdout
 
 
-def test_an_environment_pip_cannot_read_fails_the_check_as_unjudged(
-    world: World, workdir: Path
+def test_an_environment_no_metadata_is_read_for_fails_the_check_as_unjudged(
+    world: World, json_index: JsonIndex, workdir: Path
 ) -> None:
-    # Its header says it covers Windows, where no wheel of port-native installs: pip cannot
-    # read what it would install there.
-    Path("prod.txt").write_text(
+    # Its header says it covers Windows, where no wheel of port-native installs.
+    text = (
         "# It covers CPython 3.11 on Windows on x86_64.\n"
         f'port-native==1.0 ; sys_platform == "win32" --hash=sha256:{sha(world.native, "sha256")}\n'
     )
-    result = run("check", "-i", world.index, "prod.txt")
-    assert result.exit_code == ExitCode.ENVIRONMENT
+    Path("prod.txt").write_text(text)
+    # The metadata inside its one wheel, read by range requests, says it needs nothing.
+    judged = run("check", "-i", world.index, "prod.txt")
+    assert judged.exit_code == ExitCode.FINDINGS, judged.output
+    assert "no file of it installs on CPython 3.11 on Windows on x86_64" in judged.stdout
+    # An index that serves no metadata file and answers no range request leaves it to pip,
+    # which cannot read what it would install there.
+    json_index.ranges_enabled = False
+    json_index.add_file("port-native", world.native)
+    result = run("check", "-i", json_index.url, "prod.txt")
+    assert result.exit_code == ExitCode.ENVIRONMENT, result.output
     assert (
         "Portability could not be judged for:\n  CPython 3.11 on Windows on x86_64: pip could "
         in (result.stdout)

@@ -17,6 +17,8 @@ thread on ``127.0.0.1`` (port picked by the OS) and serves:
 ``GET /files/<filename>``
     The bytes of the registered file, read from disk at request time (so a
     test may change the file after registering it).  Never gzip-encoded.
+    A ``Range: bytes=...`` request (one range) is answered 206 with that range
+    (416 if it cannot be), unless ``ranges_enabled`` is false.
 ``GET /files/<filename>.metadata``
     The file's PEP 658 metadata file, where ``add_file`` was given one (else 404),
     advertised on the page (``core-metadata``, ``data-core-metadata``) only as asked.
@@ -290,6 +292,8 @@ class JsonIndex:
     def __init__(self) -> None:
         #: When false, ``/simple/`` pages are HTML whatever the client asks.
         self.json_enabled: bool = True
+        #: When false, range requests for files are answered with the whole file.
+        self.ranges_enabled: bool = True
         #: When false, ``/pypi/...`` JSON API endpoints answer 404.
         self.pypi_json_enabled: bool = True
         #: (request target, headers) of every request, in arrival order.
@@ -549,15 +553,27 @@ class JsonIndex:
                 entry = self._files.get(match.group(1))
             if entry is None:
                 return _text(404, "Not Found")
-            return _Response(
-                200,
-                entry.path.read_bytes(),
-                {"Content-Type": "application/octet-stream"},
-            )
+            return self._ranged(entry.path.read_bytes(), lowered.get("range"))
         match = re.fullmatch(r"/pypi/([^/]+)(?:/([^/]+))?/json/?", path)
         if match and self.pypi_json_enabled:
             return self._pypi_json(normalize(match.group(1)), match.group(2))
         return _text(404, "Not Found")
+
+    def _ranged(self, data: bytes, wanted: str | None) -> _Response:
+        """``data``, or the one range of it ``wanted`` names (RFC 9110)."""
+        headers = {"Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"}
+        found = re.fullmatch(r"bytes=(\d*)-(\d*)", wanted or "")
+        if not self.ranges_enabled or found is None or found.groups() == ("", ""):
+            return _Response(200, data, headers)
+        first, last = found.groups()
+        if first:
+            start, end = int(first), min(len(data), int(last) + 1 if last else len(data))
+        else:
+            start, end = max(0, len(data) - int(last)), len(data)
+        if start >= end:
+            return _Response(416, b"", {"Content-Range": f"bytes */{len(data)}"})
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(data)}"
+        return _Response(206, data[start:end], headers)
 
     def _redirect(self, path: str) -> _Response:
         response = _text(301, "Moved Permanently")
