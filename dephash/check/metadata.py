@@ -61,8 +61,8 @@ class Metadata:
 
 @dataclass(frozen=True)
 class IndexMetadata:
-    """Where the index's metadata files are: the files listed per pinned release, the
-    reader that fetches them, and how many at once."""
+    """Where the index's metadata is: the files listed per pinned release, the reader that
+    fetches their metadata, and how many at once."""
 
     listings: Mapping[tuple[str, str], Listing]
     reader: IndexReader
@@ -78,10 +78,10 @@ def read_metadata(
     python: str | None = None,
     index: IndexMetadata | None = None,
 ) -> Metadata:
-    """The metadata of the releases ``lines`` pin: from the index's metadata files (with
-    ``index``), and from pip for the rest, once on the resolving interpreter (``python``,
-    whose marker values are ``here``) for the lines that hold there, then with each
-    environment's tags for the releases only it pins.
+    """The metadata of the releases ``lines`` pin: from the index (with ``index``: its
+    metadata files, else inside the wheels), and from pip for the rest, once on the
+    resolving interpreter (``python``, whose marker values are ``here``) for the lines that
+    hold there, then with each environment's tags for the releases only it pins.
     """
     lines = pinned_lines(lines)
     if not environments or not lines:

@@ -157,5 +157,7 @@ def test_a_metadata_file_past_the_limit_is_refused(
         client.core_metadata(item)
 
 
-def test_a_reader_that_serves_no_metadata_files_says_none() -> None:
-    assert MemoryIndex({}).core_metadata(DistFile(NAME, PAGE + NAME)) is None
+def test_a_reader_that_serves_no_metadata_says_none() -> None:
+    wheel = DistFile(NAME, PAGE + NAME)
+    assert MemoryIndex({}).core_metadata(wheel) is None
+    assert MemoryIndex({}).wheel_metadata(wheel) is None
