@@ -15,7 +15,9 @@ class DistFile:
     hexdigest)`` pairs; ``yanked`` is ``None`` when the file is not yanked,
     otherwise the reason (possibly empty). ``size`` and ``upload_time`` are the
     PEP 700 data a JSON page gives; they describe the file, they do not name it,
-    so they take no part in comparing files.
+    so they take no part in comparing files. ``core_metadata`` is the PEP 658
+    advertisement of the file's metadata at its URL + ``.metadata``: ``None`` when not
+    advertised, else the digests published for it (possibly none).
     """
 
     filename: str
@@ -25,6 +27,7 @@ class DistFile:
     requires_python: str | None = None
     size: int | None = field(default=None, compare=False)
     upload_time: str | None = field(default=None, compare=False)
+    core_metadata: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
 
     def published(self, algorithm: str) -> str | None:
         """The digest the index publishes for ``algorithm``, if any."""

@@ -27,6 +27,7 @@ from dephash.check import (
     yanked,
 )
 from dephash.check.lines import location_of, package_of, sort_findings
+from dephash.check.metadata import IndexMetadata, read_metadata
 from dephash.check.model import CheckOptions, CheckResult, Drift
 from dephash.check.releases import list_releases, pinned_releases
 from dephash.check.vulns import VulnerabilityClient, read_allowlist
@@ -125,9 +126,13 @@ def check(
     assigned = {**recorded_assignments(header), **index_for(options.index.index_for)}
     environments = _environments(options, lock_format.covers(header))
     with session_for(session, network) as used, ThreadPoolExecutor(max_workers=1) as side:
-        # pip reads the releases' metadata for the portability audit while the index is read.
+        reader = index or IndexClient(used, network)
+        found = list_releases(pins, settings, reader, options.jobs)
+        listings = confusion.assigned_listings(found, assigned)
+        # The releases' metadata for the portability audit (the index's metadata files, pip
+        # for the rest) is read while the digests are.
         metadata = side.submit(
-            portability.read_metadata,
+            read_metadata,
             lines,
             environments,
             resolver or PipResolver(runner),
@@ -136,9 +141,8 @@ def check(
             sync.resolution_arguments(_as_judged(options), pinned, network),
             python_environment(running_python()),
             options.resolver.python,
+            IndexMetadata(listings, reader, options.jobs),
         )
-        found = list_releases(pins, settings, index or IndexClient(used, network), options.jobs)
-        listings = confusion.assigned_listings(found, assigned)
         checkable = [line for line in lines if completeness.well_formed_hashes(line)]
         base = Path(options.pinned).parent
         cache = DigestCache(Path(options.cache_dir)) if options.cache_dir else None
@@ -149,14 +153,15 @@ def check(
         findings += yanked.yanked(lines, listings)
         if environments:
             checked.append(portability.NAME)
+            read = metadata.result()
             not_portable, unjudged = portability.portability(
                 lines,
                 environments,
-                metadata.result(),
+                read,
                 lambda name, version: list(listings[(name, version)].files),
                 options.resolver.only_binary,
             )
-            findings += not_portable
+            findings += [*read.findings, *not_portable]
         if several:
             checked.append(confusion.NAME)
             sha256 = Hasher("sha256", used, network, cache=cache)

@@ -35,6 +35,7 @@ class FindingKind(str, Enum):
     MISSING = "missing"
     UNNEEDED = "unneeded"
     NOT_PORTABLE = "not-portable"
+    METADATA_MISMATCH = "metadata-mismatch"
     VULNERABLE = "vulnerable"
 
 

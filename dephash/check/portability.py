@@ -3,7 +3,7 @@
 pip installs a portable file's lines by their markers, and in hash-checking mode it
 refuses a dependency that no line pins for the environment it runs in. For each
 environment the file covers, this step takes the lines whose markers hold there,
-follows the requirements of each pinned release (its metadata, as pip reads it) with
+follows the requirements of each pinned release (its metadata: check/metadata.py) with
 that environment's markers, and names what is missing, in a version its dependants
 exclude, or pinned in a release whose Requires-Python excludes the environment.
 """
@@ -19,15 +19,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from dephash.check.lines import location_of
+from dephash.check.metadata import Metadata, pin, pinned_lines
 from dephash.check.model import Finding, FindingKind
 from dephash.environments import describe
-from dephash.errors import ResolutionError
-from dephash.files import scratch_file
 from dephash.inputs.reqfile import RequirementLine
 from dephash.markers import applies, python_allows
 from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPackage
-from dephash.resolve import Resolver, ResolveRequest
-from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import FilesOf, patch_ends
 from dephash.wheeltags import FileFilter
 
@@ -38,59 +35,6 @@ _WHERE = "{environments}"
 
 NAME = "portable"
 CLAIM = "every dependency pinned for each environment it covers"
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """The pinned releases' metadata, by pin, and the environments pip could not read it for
-    (with pip's reason)."""
-
-    by_pin: Mapping[str, ResolvedPackage]
-    unavailable: Mapping[Environment, str]
-
-
-def read_metadata(
-    lines: Sequence[RequirementLine],
-    environments: Sequence[Environment],
-    resolver: Resolver,
-    args: Sequence[str],
-    here: Mapping[str, str],
-    python: str | None = None,
-) -> Metadata:
-    """The metadata of the releases ``lines`` pin, from pip (``install --dry-run --no-deps``):
-    once on the resolving interpreter (``python``, whose marker values are ``here``) for the
-    lines that hold there, then with each environment's tags for the releases only it pins.
-    """
-    pins = _pins(lines)
-    if not environments or not pins:
-        return Metadata({}, {})
-    by_pin: dict[str, ResolvedPackage] = {}
-    unavailable: dict[Environment, str] = {}
-    host = [line for line in pins if applies(line.marker, here)]
-    try:
-        by_pin.update(_metadata(_unique(host), resolver, args, python, ()))
-    except ResolutionError as exc:
-        reason = f"pip could not read the metadata on the resolving interpreter: {exc}"
-        return Metadata({}, dict.fromkeys(environments, reason))
-    for env in environments:
-        unknown = [line for line in _unique(_holding(pins, env)) if _pin(line) not in by_pin]
-        if unknown:
-            try:
-                by_pin.update(_env_metadata(unknown, resolver, args, env))
-            except ResolutionError as exc:
-                unavailable[env] = f"pip could not read the metadata: {exc}"
-    return Metadata(by_pin, unavailable)
-
-
-def _env_metadata(
-    lines: Sequence[RequirementLine], resolver: Resolver, args: Sequence[str], env: Environment
-) -> dict[str, ResolvedPackage]:
-    """The metadata of ``lines``' releases read with ``env``'s tags: from their wheels, else
-    (a release with no wheel there) from their sdists, which pip takes with --no-deps."""
-    try:
-        return _metadata(lines, resolver, args, None, environment_arguments(env))
-    except ResolutionError:
-        return _metadata(lines, resolver, args, None, environment_arguments(env, False))
 
 
 def portability(
@@ -106,15 +50,18 @@ def portability(
     release with an sdist only for an environment installs there (pip builds it) unless
     ``only_binary`` (pip's ``--only-binary`` values) names it.
     """
-    pins = _pins(lines)
+    pins = pinned_lines(lines)
     missing: dict[tuple[str, str, str], tuple[RequirementLine, list[Environment]]] = {}
     wrong: dict[tuple[str, str, str, str], tuple[RequirementLine, list[Environment]]] = {}
+    unread: dict[Environment, set[str]] = {}
     for env in environments:
         if env in metadata.unavailable:
             continue
         for point in patch_ends(env):
             for problem in _walk(pins, point, metadata.by_pin, env, files_of, only_binary):
-                if problem.missing:
+                if problem.unread:
+                    unread.setdefault(env, set()).add(problem.key[1])
+                elif problem.missing:
                     missing.setdefault(problem.key, (problem.line, []))[1].append(env)
                 else:
                     wrong.setdefault((*problem.key, problem.why), (problem.line, []))[1].append(env)
@@ -142,6 +89,11 @@ def portability(
         for (_, _, _, why), (line, envs) in wrong.items()
     ]
     unjudged = tuple(f"{describe([env])}: {why}" for env, why in metadata.unavailable.items())
+    # Never clean without having read it: a release no path had metadata for is not judged.
+    unjudged += tuple(
+        f"{describe([env])}: no metadata could be read for {', '.join(sorted(names))}"
+        for env, names in unread.items()
+    )
     return findings, unjudged
 
 
@@ -150,6 +102,7 @@ class _Problem:
     key: tuple[str, str, str]  # the package needed, what needs it, the requirement
     line: RequirementLine  # the line that needs it where none pins it, else the unfit pin
     why: str = ""
+    unread: bool = False  # no metadata of the pin was read: the environment is not judged
 
     @property
     def missing(self) -> bool:
@@ -177,10 +130,11 @@ def _walk(
             continue
         seen[name] = extras = (known or frozenset()) | extras
         line = there[name]
-        package = metadata.get(_pin(line))
+        pinned = pin(line)
+        package = metadata.get(pinned)
         if package is None:
-            continue  # an environment pip could not read: reported as unavailable
-        pinned = _pin(line)
+            yield _Problem((name, pinned, ""), line, unread=True)
+            continue
         if known is None and not python_allows(package.requires_python, python):
             yield _Problem(
                 (name, pinned, ""),
@@ -228,46 +182,5 @@ def _contains(requirement: Requirement, version: str) -> bool:
         return True  # a version PEP 440 cannot order is not judged here
 
 
-def _pin(line: RequirementLine) -> str:
-    if line.url:
-        return f"{line.name} @ {line.url.split('#', 1)[0]}"
-    return f"{line.name}=={line.pinned_version}"
-
-
-def _pins(lines: Sequence[RequirementLine]) -> list[RequirementLine]:
-    return [line for line in lines if line.name and (line.pinned_version or line.url)]
-
-
-def _holding(pins: Sequence[RequirementLine], env: Environment) -> list[RequirementLine]:
-    """The lines whose markers hold for some patch release of ``env``."""
-    points = patch_ends(env)
-    return [line for line in pins if any(applies(line.marker, point) for point in points)]
-
-
-def _unique(lines: Sequence[RequirementLine]) -> list[RequirementLine]:
-    """The first line of each name (a name pinned twice where both hold is a duplicate)."""
-    first: dict[str, RequirementLine] = {}
-    for line in lines:
-        first.setdefault(str(line.name), line)
-    return list(first.values())
-
-
 def _distinct(environments: Sequence[Environment]) -> list[Environment]:
     return sorted(set(environments))
-
-
-def _metadata(
-    lines: Sequence[RequirementLine],
-    resolver: Resolver,
-    args: Sequence[str],
-    python: str | None,
-    environment: Sequence[str],
-) -> dict[str, ResolvedPackage]:
-    """The metadata of each line's release, by its pin (``name==version``, ``name @ url``)."""
-    if not lines:
-        return {}
-    with scratch_file([_pin(line) for line in lines], "dephash-pins-") as path:
-        request = ResolveRequest(("-r", path), (*args, *environment, "--no-deps"), (), python)
-        resolution = resolver.resolve(request)
-    by_name = {package.name: package for package in resolution.packages}
-    return {_pin(line): by_name[str(line.name)] for line in lines if line.name in by_name}

@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from dephash.distributions import is_archive
 from dephash.errors import IndexUnreachable
 from dephash.http import NetworkSettings, describe_failure, read_chunks
+from dephash.index.lazywheel import wheel_metadata
 from dephash.index.pages import JSON_TYPE, RawPage, parse_html
 from dephash.index.reader import IndexReader
 from dephash.model import DistFile
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A metadata file is a few KiB (its long description at most some hundreds): past this, it is
+# not one.
+METADATA_LIMIT = 8 << 20
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
 
 
@@ -109,12 +113,45 @@ class IndexClient(IndexReader):
         log.warning("find-links location %s does not exist; skipped", location)
         return []
 
+    def core_metadata(self, item: DistFile) -> bytes | None:
+        """The PEP 658 metadata file of ``item`` (its URL + ``.metadata``, over HTTP only),
+        unverified; ``None`` where the index answers 404, or the file is no HTTP URL.
+
+        Any other failure, or a body over :data:`METADATA_LIMIT`, raises
+        :class:`IndexUnreachable`.
+        """
+        url = item.url.split("#", 1)[0] + ".metadata"
+        if not url.startswith(("http://", "https://")):
+            return None
+        log.debug("fetching core metadata %s", redact(url))
+        fetched = self._body(url, "*/*", missing_ok=True, limit=METADATA_LIMIT)
+        return None if fetched is None else fetched[1]
+
+    def wheel_metadata(self, item: DistFile) -> bytes | None:
+        """The METADATA file inside the wheel ``item``, read by HTTP range requests (over
+        HTTP only), unverified; ``None`` where the server answers no range request or the
+        archive holds no one such file. A failing request raises :class:`IndexUnreachable`.
+        """
+        url = item.url.split("#", 1)[0]
+        if not url.startswith(("http://", "https://")):
+            return None
+        log.debug("reading the metadata inside %s by range requests", redact(url))
+        return wheel_metadata(self.session, url, self.network, METADATA_LIMIT)
+
     def _text(
         self, url: str, accept: str, missing_ok: bool = False
     ) -> tuple[requests.Response, str] | None:
-        """The response for ``url`` and its body as text; ``None`` for a 404 if ``missing_ok``.
+        """The response for ``url`` and its body as text; ``None`` for a 404 if ``missing_ok``."""
+        fetched = self._body(url, accept, missing_ok)
+        return None if fetched is None else (fetched[0], _decoded(*fetched))
 
-        The body is read within the timeout (each MiB of it), not just each read.
+    def _body(
+        self, url: str, accept: str, missing_ok: bool = False, limit: int | None = None
+    ) -> tuple[requests.Response, bytes] | None:
+        """The response for ``url`` and its body; ``None`` for a 404 if ``missing_ok``.
+
+        The body is read within the timeout (each MiB of it), not just each read, and
+        refused past ``limit`` bytes.
         """
         import requests
 
@@ -125,10 +162,17 @@ class IndexClient(IndexReader):
                 if missing_ok and response.status_code == 404:
                     return None
                 self._check(response, url)
-                body = b"".join(read_chunks(response, self.network))
+                pieces, size = [], 0
+                for piece in read_chunks(response, self.network):
+                    size += len(piece)
+                    if limit is not None and size > limit:
+                        raise IndexUnreachable(
+                            f"cannot fetch {redact(url)}: larger than {limit >> 20} MiB"
+                        )
+                    pieces.append(piece)
         except requests.RequestException as exc:
             raise IndexUnreachable(f"cannot fetch {redact(url)}: {describe_failure(exc)}") from None
-        return response, _decoded(response, body)
+        return response, b"".join(pieces)
 
     @staticmethod
     def _check(response: requests.Response, url: str) -> None:

@@ -114,9 +114,39 @@ def _read_html(
                 hashes=_digests(fragment, filename, page_url),
                 yanked=yanked,
                 requires_python=anchor.get("data-requires-python") or None,
+                core_metadata=_html_core_metadata(anchor, filename, page_url),
             )
         )
     return files, parser.ended
+
+
+def _html_core_metadata(
+    anchor: Mapping[str, str | None], filename: str, page_url: str
+) -> tuple[tuple[str, str], ...] | None:
+    """PEP 658/714: ``data-core-metadata`` (else the older ``data-dist-info-metadata``) is
+    ``true`` or ``ALGORITHM=DIGEST``; any other value advertises the file without a digest,
+    as pip reads it."""
+    for attribute in ("data-core-metadata", "data-dist-info-metadata"):
+        if attribute in anchor:
+            algorithm, sep, digest = (anchor[attribute] or "").partition("=")
+            if not sep:
+                return ()
+            return _digests(((algorithm, digest),), f"{filename}.metadata", page_url)
+    return None
+
+
+def _json_core_metadata(
+    entry: Mapping[str, Any], page_url: str
+) -> tuple[tuple[str, str], ...] | None:
+    """PEP 691/714: ``core-metadata`` (else the older ``dist-info-metadata``) is an object of
+    digests, or true; false, null or absent is not advertised. Any other value advertises
+    the file without a digest, as pip reads it."""
+    value = entry.get("core-metadata")
+    if value is None:
+        value = entry.get("dist-info-metadata")
+    if isinstance(value, dict):
+        return _digests(value.items(), f"{entry['filename']}.metadata", page_url)
+    return () if value else None
 
 
 def parse_json(
@@ -194,6 +224,7 @@ def _json_file(entry: dict[str, Any], page_url: str) -> DistFile:
         requires_python=_field(entry, "requires-python", (str,), page_url) or None,
         size=size if isinstance(size, int) and not isinstance(size, bool) else None,
         upload_time=_field(entry, "upload-time", (str,), page_url) or None,
+        core_metadata=_json_core_metadata(entry, page_url),
     )
 
 

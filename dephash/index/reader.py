@@ -17,7 +17,8 @@ from dephash.model import DistFile
 class IndexReader(ABC):
     """Project pages of simple-API indexes, and the files of find-links locations.
 
-    Two methods touch the outside world; the rest parse what they return.
+    Two methods touch the outside world (four, with the two ways to a wheel's metadata);
+    the rest parse what they return.
     """
 
     @abstractmethod
@@ -27,6 +28,16 @@ class IndexReader(ABC):
     @abstractmethod
     def find_links_files(self, location: str) -> list[DistFile]:
         """The archives a ``--find-links`` location offers (a folder, a page or a file)."""
+
+    def core_metadata(self, item: DistFile) -> bytes | None:
+        """The PEP 658 metadata file of ``item`` (its URL + ``.metadata``), unverified;
+        ``None`` where it is not served (this reader serves none)."""
+        return None
+
+    def wheel_metadata(self, item: DistFile) -> bytes | None:
+        """The METADATA file inside the wheel ``item``, read without downloading the whole
+        wheel, unverified; ``None`` where that cannot be done (this reader cannot)."""
+        return None
 
     def project_files(self, index_url: str, project: str) -> list[DistFile] | None:
         """Every file an index lists for ``project``; ``None`` if it does not have it."""

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from dephash.check.metadata import read_metadata
 from dephash.check.model import Finding, FindingKind
-from dephash.check.portability import portability, read_metadata
+from dephash.check.portability import portability
 from dephash.environments import environment, every_environment, marker_values
 from dephash.errors import ExitCode, ResolutionError
 from dephash.formats import FORMATS
@@ -23,6 +24,7 @@ from dephash.resolve.pipinput import environment_arguments
 from tests.support.builder import sha
 from tests.support.cli import run
 from tests.support.fakes import FakeResolver
+from tests.support.jsonindex import JsonIndex
 from tests.support.pypiserver import PyPIServer, publish_to
 
 LINUX = environment((3, 11), OS.LINUX, Machine.X86_64)
@@ -372,17 +374,25 @@ def test_a_file_for_the_host_only_or_without_a_header_is_not_audited(
     assert "port-top==1.0 requires 'port-win' on CPython 3.11 on Windows" in audited.stdout
 
 
-def test_an_environment_pip_cannot_read_fails_the_check_as_unjudged(
-    world: World, workdir: Path
+def test_an_environment_no_metadata_is_read_for_fails_the_check_as_unjudged(
+    world: World, json_index: JsonIndex, workdir: Path
 ) -> None:
-    # Its header says it covers Windows, where no wheel of port-native installs: pip cannot
-    # read what it would install there.
-    Path("prod.txt").write_text(
+    # Its header says it covers Windows, where no wheel of port-native installs.
+    text = (
         "# It covers CPython 3.11 on Windows on x86_64.\n"
         f'port-native==1.0 ; sys_platform == "win32" --hash=sha256:{sha(world.native, "sha256")}\n'
     )
-    result = run("check", "-i", world.index, "prod.txt")
-    assert result.exit_code == ExitCode.ENVIRONMENT
+    Path("prod.txt").write_text(text)
+    # The metadata inside its one wheel, read by range requests, says it needs nothing.
+    judged = run("check", "-i", world.index, "prod.txt")
+    assert judged.exit_code == ExitCode.FINDINGS, judged.output
+    assert "no file of it installs on CPython 3.11 on Windows on x86_64" in judged.stdout
+    # An index that serves no metadata file and answers no range request leaves it to pip,
+    # which cannot read what it would install there.
+    json_index.ranges_enabled = False
+    json_index.add_file("port-native", world.native)
+    result = run("check", "-i", json_index.url, "prod.txt")
+    assert result.exit_code == ExitCode.ENVIRONMENT, result.output
     assert (
         "Portability could not be judged for:\n  CPython 3.11 on Windows on x86_64: pip could "
         in (result.stdout)
@@ -397,7 +407,10 @@ def test_an_environment_pip_cannot_read_fails_the_check_as_unjudged(
 def test_a_release_pip_reports_nothing_for_is_not_judged(workdir: Path) -> None:
     lines = lines_of(pins("app==1.0", "unreported==1.0"), workdir)
     resolver = FakeResolver([Resolution((package("app", "1.0", "unreported"),))])
-    assert audit(lines, [LINUX], resolver) == Audit((), ())
+    # Never clean without having read it: the environment is not judged, and says why.
+    assert audit(lines, [LINUX], resolver) == Audit(
+        (), ("CPython 3.11 on Linux on x86_64: no metadata could be read for unreported==1.0",)
+    )
     assert len(resolver.requests) == 2  # asked again for the environment, in vain
 
 

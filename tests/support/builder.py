@@ -228,3 +228,10 @@ def make_sdist(
     path = dest / f"{top}.tar.gz"
     path.write_bytes(gzip.compress(raw.getvalue(), compresslevel=9, mtime=0))
     return path
+
+
+def wheel_metadata(wheel: Path) -> bytes:
+    """The METADATA file a wheel holds: what an index serves as its PEP 658 metadata file."""
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = (n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        return archive.read(name)

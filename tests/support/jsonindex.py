@@ -17,6 +17,11 @@ thread on ``127.0.0.1`` (port picked by the OS) and serves:
 ``GET /files/<filename>``
     The bytes of the registered file, read from disk at request time (so a
     test may change the file after registering it).  Never gzip-encoded.
+    A ``Range: bytes=...`` request (one range) is answered 206 with that range
+    (416 if it cannot be), unless ``ranges_enabled`` is false.
+``GET /files/<filename>.metadata``
+    The file's PEP 658 metadata file, where ``add_file`` was given one (else 404),
+    advertised on the page (``core-metadata``, ``data-core-metadata``) only as asked.
 ``GET /pypi/<project>/json`` and ``GET /pypi/<project>/<version>/json``
     A PyPI-style JSON API (``info``, ``urls``, ``vulnerabilities``; the
     project-level one also ``releases``), or 404 when
@@ -134,6 +139,8 @@ class _File:
     requires_python: str | None
     absolute_url: bool
     upload_time: str | None
+    metadata: bytes | None = None
+    core_metadata: Any = None
 
     @property
     def is_yanked(self) -> bool:
@@ -157,6 +164,16 @@ def _text(status: int, message: str) -> _Response:
     return _Response(
         status, message.encode() + b"\n", {"Content-Type": "text/plain; charset=utf-8"}
     )
+
+
+def _html_value(entry: _File) -> str:
+    """What ``data-core-metadata`` says for ``entry.core_metadata`` (see ``add_file``)."""
+    value = entry.core_metadata
+    if value is True:
+        return "true"
+    if isinstance(value, Mapping):
+        return "=".join(next(iter(value.items())))
+    return str(value)
 
 
 class _Server(ThreadingHTTPServer):
@@ -275,6 +292,8 @@ class JsonIndex:
     def __init__(self) -> None:
         #: When false, ``/simple/`` pages are HTML whatever the client asks.
         self.json_enabled: bool = True
+        #: When false, range requests for files are answered with the whole file.
+        self.ranges_enabled: bool = True
         #: When false, ``/pypi/...`` JSON API endpoints answer 404.
         self.pypi_json_enabled: bool = True
         #: (request target, headers) of every request, in arrival order.
@@ -371,6 +390,8 @@ class JsonIndex:
         requires_python: str | None = None,
         absolute_url: bool = False,
         upload_time: str | None = None,
+        metadata: bytes | None = None,
+        core_metadata: Any = None,
     ) -> str:
         """Register ``path`` as a file of ``project``; return its absolute URL.
 
@@ -380,7 +401,10 @@ class JsonIndex:
         empty, means yanked).  The version is read from the file name.  A
         file of the same name registered again replaces the earlier one.
         The project page links to ``../../files/<filename>`` unless
-        ``absolute_url``.  Needs a started index (the URL has the port).
+        ``absolute_url``.  ``metadata`` is served at the file's URL + ``.metadata``;
+        ``core_metadata`` is what the page advertises for it, as given (a JSON value; in
+        HTML ``true`` for True, ``ALGORITHM=DIGEST`` for a mapping's first item, else the
+        string); ``None`` advertises nothing.  Needs a started index (the URL has the port).
         """
         path = Path(path)
         if hashes is None:
@@ -396,6 +420,8 @@ class JsonIndex:
             requires_python=requires_python,
             absolute_url=absolute_url,
             upload_time=upload_time,
+            metadata=metadata,
+            core_metadata=core_metadata,
         )
         with self._lock:
             old = self._files.get(filename)
@@ -516,21 +542,38 @@ class JsonIndex:
             if project is None:
                 return _text(404, "Not Found")
             return self._encode(self._project_page(project, files, lowered), lowered)
+        match = re.fullmatch(r"/files/([^/]+)\.metadata", path)
+        with self._lock:
+            described = self._files.get(match.group(1)) if match else None
+        if described is not None and described.metadata is not None:
+            return _Response(200, described.metadata, {"Content-Type": "application/octet-stream"})
         match = re.fullmatch(r"/files/([^/]+)", path)
         if match:
             with self._lock:
                 entry = self._files.get(match.group(1))
             if entry is None:
                 return _text(404, "Not Found")
-            return _Response(
-                200,
-                entry.path.read_bytes(),
-                {"Content-Type": "application/octet-stream"},
-            )
+            return self._ranged(entry.path.read_bytes(), lowered.get("range"))
         match = re.fullmatch(r"/pypi/([^/]+)(?:/([^/]+))?/json/?", path)
         if match and self.pypi_json_enabled:
             return self._pypi_json(normalize(match.group(1)), match.group(2))
         return _text(404, "Not Found")
+
+    def _ranged(self, data: bytes, wanted: str | None) -> _Response:
+        """``data``, or the one range of it ``wanted`` names (RFC 9110)."""
+        headers = {"Content-Type": "application/octet-stream", "Accept-Ranges": "bytes"}
+        found = re.fullmatch(r"bytes=(\d*)-(\d*)", wanted or "")
+        if not self.ranges_enabled or found is None or found.groups() == ("", ""):
+            return _Response(200, data, headers)
+        first, last = found.groups()
+        if first:
+            start, end = int(first), min(len(data), int(last) + 1 if last else len(data))
+        else:
+            start, end = max(0, len(data) - int(last)), len(data)
+        if start >= end:
+            return _Response(416, b"", {"Content-Range": f"bytes */{len(data)}"})
+        headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(data)}"
+        return _Response(206, data[start:end], headers)
 
     def _redirect(self, path: str) -> _Response:
         response = _text(301, "Moved Permanently")
@@ -604,6 +647,8 @@ class JsonIndex:
             if entry.is_yanked:
                 reason = entry.yanked if isinstance(entry.yanked, str) else ""
                 attributes += f' data-yanked="{html.escape(reason)}"'
+            if entry.core_metadata is not None:
+                attributes += f' data-core-metadata="{html.escape(_html_value(entry))}"'
             anchors.append(f"    <a {attributes}>{html.escape(entry.filename)}</a><br/>\n")
         title = f"Links for {html.escape(project.name)}"
         page = (
@@ -626,6 +671,8 @@ class JsonIndex:
         doc["size"] = entry.path.stat().st_size
         if entry.upload_time is not None:
             doc["upload-time"] = entry.upload_time
+        if entry.core_metadata is not None:
+            doc["core-metadata"] = entry.core_metadata
         return doc
 
     # -- PyPI JSON API ----------------------------------------------------------

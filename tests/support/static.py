@@ -9,7 +9,8 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-# A request's path -> the headers and the body to answer with.
+# A request's path -> the headers and the body to answer with (``:status``, if given, is
+# the status instead of 200).
 Responder = Callable[[str], tuple[Mapping[str, str], bytes]]
 
 
@@ -26,9 +27,10 @@ def serving(respond: Responder) -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             headers, body = respond(self.path)
-            self.send_response(200)
+            self.send_response(int(headers.get(":status", "200")))
             for key, value in headers.items():
-                self.send_header(key, value)
+                if key != ":status":
+                    self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
