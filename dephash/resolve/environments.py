@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from packaging.version import Version
@@ -30,6 +30,7 @@ from dephash.resolve import Resolver, ResolveRequest
 from dephash.resolve.interpreters import OLDEST
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.newer import NewerFiles, lead_environments, newer_in
+from dephash.resolve.newer import outlook as _outlook
 from dephash.resolve.nowheel import (
     Run,
     forbidden,
@@ -40,6 +41,7 @@ from dephash.resolve.nowheel import (
 )
 from dephash.resolve.patches import split_by_patch
 from dephash.resolve.pipinput import environment_input
+from dephash.resolve.reuse import chains, in_turn, lasting_gaps, remembered, reused
 from dephash.resolve.walk import FilesOf, Placement, Walk, patch_ends, walk
 
 log = logging.getLogger(__name__)
@@ -72,76 +74,136 @@ def place(
     none fits, as for its Python on this machine or on its lead's platform). An
     environment whose Python admits a newer release than the host's of a package it
     installs (``newer_files`` lists them) is resolved on its own too: each environment
-    gets the version pip would choose there.
+    gets the version pip would choose there. One environment of each Python leads it; a
+    lead runs pip only where no answer resolved for another Python serves it (reuse.py),
+    and one the widened host run cannot change runs alongside that run.
     """
     hosted = {package.name: package for package in host.packages}
-    walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
-    lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
-    if lacking:
-        kept = {name: version for env in environments for name, version in keep_for(env).items()}
-        hosted = _widened(hosted, roots, resolver, request, lacking, kept)
-        walks = {env: walk(hosted, roots, env, files_of, only_binary) for env in environments}
-    pending = {env: walks[env].gaps for env in environments if walks[env].gaps}
-    for env in pending:
-        log.debug(
-            "%s needs what the host resolution lacks: %s", describe([env]), ", ".join(pending[env])
-        )
+    files = remembered(files_of)
+    checks = None if newer_files is None else remembered(newer_files)
     host_python = host.environment.as_dict().get("python_full_version")
-    for env in environments:
-        newer = (
-            None
-            if env in pending or newer_files is None or host_python is None
-            else newer_in(
-                env,
-                walks[env].reached,
-                hosted,
-                Version(host_python),
-                newer_files,
-                keep_for(env),
-                roots.pre,
-            )
-        )
-        if newer:
-            log.debug("%s: pip would choose %s there", describe([env]), newer)
-            pending[env] = ()
-    placements = {
-        env: Placement(
-            env, {name: hosted[name] for name in walks[env].reached}, walks[env].conditional
-        )
-        for env in environments
-        if env not in pending
-    }
+    keeps: dict[tuple[Environment, int], Mapping[str, str]] = {}
 
-    def resolve(env: Environment, lead: Environment | None = None) -> Placement:
+    def keep(env: Environment) -> Mapping[str, str]:
+        if (env, env.patch) not in keeps:  # environments equal whatever their patch release
+            keeps[env, env.patch] = keep_for(env)
+        return keeps[env, env.patch]
+
+    def newer(env: Environment) -> bool:
+        if checks is None or host_python is None:
+            return False
+        reached = walks[env].reached
+        found = newer_in(env, reached, hosted, Version(host_python), checks, keep(env), roots.pre)
+        if found:
+            log.debug("%s: pip would choose %s there", describe([env]), found)
+        return bool(found)
+
+    def resolve(
+        env: Environment, gaps: Sequence[str], late: bool, lead: Environment | None = None
+    ) -> Placement:
         return _resolve_for(
-            env,
-            pending[env],
-            roots,
-            resolver,
-            request,
-            files_of,
-            keep_for(env),
-            only_binary,
-            interpreter(env),
-            same_place(env, host.environment),
+            env, gaps, roots, resolver, request, files, keep(env), only_binary,
+            interpreter(env, late), same_place(env, host.environment),
             # pip judges X.Y.0 where a release needs a later patch: no run elsewhere stands in.
-            ()
-            if env in late
-            else sibling_runs(env, lead, host.environment, request.python, interpreter_for),
-        )
+            () if late else sibling_runs(env, lead, host.environment, request.python,
+                                         interpreter_for),
+        )  # fmt: skip
 
-    # Where a release needs a later patch release, pip must judge X.Y.0: a real interpreter
-    # of X.Y is a later one.
-    late = {env for env in pending if walks[env].late}
+    def interpreter(env: Environment, late: bool) -> str | None:
+        # Where a release needs a later patch release, pip must judge X.Y.0: a real
+        # interpreter of X.Y is a later one.
+        return None if late else interpreter_for(env)
 
-    def interpreter(env: Environment) -> str | None:
-        return None if env in late else interpreter_for(env)
+    def reuse(answer: Placement, env: Environment) -> Placement | None:
+        if checks is None or keep(env) != keep(answer.environment):
+            return None
+        return reused(answer, env, roots, files, only_binary, checks, keep(env))
 
-    # One environment of each Python first; the others of that Python walk its answer.
-    leads = lead_environments(pending, host.environment)
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(pending) or 1))) as pool:
-        for placement in pool.map(resolve, leads):
-            placements[placement.environment] = placement
+    def outlook(env: Environment) -> Hashable | None:
+        if checks is None or walks[env].gaps:
+            return None
+        return _outlook(env, walks[env].reached, hosted, checks, roots.pre)
+
+    def place_in_turn(chain: Sequence[Environment]) -> list[Placement]:
+        return in_turn(chain, lambda env: settled(env), reuse)
+
+    def settled(env: Environment, lead: Environment | None = None) -> Placement:
+        # Its walk is final here: an early lead's lacks nothing, the others' are widened.
+        return resolve(env, pending.get(env, ()), bool(walks[env].late), lead)
+
+    walks = {env: walk(hosted, roots, env, files, only_binary) for env in environments}
+    lacking = sorted({gap for walked in walks.values() for gap in walked.gaps})
+    # The environment on the host's OS and machine leads its Python where pending. Where it
+    # lacks nothing but pip would choose otherwise, or lacks a version the host's does not
+    # fit, it is pending whatever the widened host run adds: its pip run starts alongside.
+    here = [env for env in environments if same_place(env, host.environment)]
+    here = [env for env in here if [other.python for other in here].count(env.python) == 1]
+    early = [env for env in here if not walks[env].gaps and newer(env)]
+    # Its gaps once widened, foreseen: those of versions that do not fit stay, the rest filled.
+    foreseen = {
+        env: (gaps, bool(walks[env].late))
+        for env in here
+        if (gaps := lasting_gaps(walks[env], hosted))
+    }
+    pending: dict[Environment, tuple[str, ...]] = {}
+    placements: dict[Environment, Placement] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        widening = None
+        if lacking:
+            kept = {name: version for env in environments for name, version in keep(env).items()}
+            widening = pool.submit(_widened, hosted, roots, resolver, request, lacking, kept)
+        ahead = {env: pool.submit(resolve, env, *asked) for env, asked in foreseen.items()}
+        chained: dict[Environment, tuple[Future[list[Placement]], int]] = {}
+
+        def submit(chain: Sequence[Environment]) -> None:
+            future = pool.submit(place_in_turn, chain)
+            chained.update((env, (future, index)) for index, env in enumerate(chain))
+
+        for chain in chains(early, outlook):
+            submit(chain)
+        if widening is not None:
+            widened = widening.result()
+            # What the widened run adds reaches no walk that lacked nothing, but by a URL.
+            everyone = any(widened[name].direct for name in widened.keys() - hosted.keys())
+            hosted, before = widened, dict(walks)
+            for env in environments:
+                if everyone or walks[env].gaps:
+                    walks[env] = walk(hosted, roots, env, files, only_binary)
+            if any(walks[env] != before[env] for env in early):
+                early, chained = [], {}  # reached by what was added: asked as the others are
+        pending.update((env, walks[env].gaps) for env in environments if walks[env].gaps)
+        for env in pending:
+            log.debug(
+                "%s needs what the host resolution lacks: %s",
+                describe([env]), ", ".join(pending[env]),
+            )  # fmt: skip
+        for env in environments:
+            if env in early or (env not in pending and newer(env)):
+                pending[env] = ()
+        placements.update(
+            (env, Placement(env, {name: hosted[name] for name in walks[env].reached},
+                            walks[env].conditional))
+            for env in environments
+            if env not in pending
+        )  # fmt: skip
+        unforeseen = [
+            env for env in ahead if (pending[env], bool(walks[env].late)) != foreseen[env]
+        ]
+        for env in unforeseen:
+            log.debug("%s: resolved again, its gaps were not foreseen", describe([env]))
+            ahead[env].cancel()  # or run on in vain: it was not asked what is wanted
+        # One environment of each Python, in chains that may reuse an earlier answer; the
+        # others of that Python walk its lead's answer.
+        leads = lead_environments(pending, host.environment)
+        rest = [env for env in leads if env not in chained and env not in ahead]
+        for chain in chains([*rest, *unforeseen], outlook):
+            submit(chain)
+        for lead in leads:  # in this order: the first lead pip cannot resolve for is named
+            if lead in chained:
+                future, index = chained[lead]
+                placements[lead] = future.result()[index]
+            else:
+                placements[lead] = ahead[lead].result()
         groups = {
             lead: [env for env in pending if env.python == lead.python and env not in leads]
             for lead in leads
@@ -149,33 +211,33 @@ def place(
 
         def serve(lead: Environment) -> dict[Environment, Placement]:
             return _served(
-                placements[lead], groups[lead], roots, resolver, request, files_of,
-                keep_for(lead), only_binary, interpreter(lead),
+                placements[lead], groups[lead], roots, resolver, request, files,
+                keep(lead), only_binary, interpreter(lead, bool(walks[lead].late)),
             )  # fmt: skip
 
         for served in pool.map(serve, [lead for lead in leads if groups[lead]]):
             placements.update(served)
         rest = [env for env in pending if env not in placements]
         lead_of = {lead.python: lead for lead in leads}
-        for placement in pool.map(lambda env: resolve(env, lead_of[env.python]), rest):
+        for placement in pool.map(lambda env: settled(env, lead_of[env.python]), rest):
             placements[placement.environment] = placement
     placed = tuple(placements[env] for env in environments)
-    if newer_files is not None:
+    if checks is not None:
 
         def place_from(env: Environment) -> Placement:
             # The host's answer where it serves the later patch releases of its own Python.
-            walked = walk(hosted, roots, env, files_of, only_binary)
+            walked = walk(hosted, roots, env, files, only_binary)
             if _dotted(env.python) == host.environment.python_version and not walked.gaps:
                 return Placement(
                     env, {name: hosted[name] for name in walked.reached}, walked.conditional
                 )
             return _resolve_for(
-                env, walked.gaps, roots, resolver, request, files_of, keep_for(env), only_binary,
+                env, walked.gaps, roots, resolver, request, files, keep(env), only_binary,
                 None, same_place(env, host.environment),
             )  # fmt: skip
 
-        placed = tuple(split_by_patch(placed, newer_files, keep_for, place_from, roots.pre))
-    warn_about_sdists([(each.environment, each.packages.values()) for each in placed], files_of)
+        placed = tuple(split_by_patch(placed, checks, keep, place_from, roots.pre))
+    warn_about_sdists([(each.environment, each.packages.values()) for each in placed], files)
     return placed
 
 

@@ -22,6 +22,19 @@ from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPack
 NewerFiles = Callable[[str, str], Sequence[DistFile]]
 
 
+def _admitted(
+    package: ResolvedPackage, python: Version, newer_files: NewerFiles, pre: bool
+) -> Iterable[tuple[Version, str | None]]:
+    """Each newer release of ``package`` pip would choose (not yanked, not a pre-release
+    unless ``pre``) that ``python`` admits, with the Requires-Python of its file."""
+    for item in newer_files(package.name, package.version):
+        version = split_version(item.filename)
+        if item.yanked is not None or version is None or (version.is_prerelease and not pre):
+            continue
+        if python_allows(item.requires_python, python):
+            yield version, item.requires_python
+
+
 def newer_release(
     package: ResolvedPackage,
     env: Environment,
@@ -35,13 +48,8 @@ def newer_release(
     python = Version(f"{env.python[0]}.{env.python[1]}")
     if package.direct or (python.major, python.minor) == (host_python.major, host_python.minor):
         return None
-    for item in newer_files(package.name, package.version):
-        version = split_version(item.filename)
-        if item.yanked is not None or version is None or (version.is_prerelease and not pre):
-            continue
-        if python_allows(item.requires_python, python) and not python_allows(
-            item.requires_python, host_python
-        ):
+    for version, requires_python in _admitted(package, python, newer_files, pre):
+        if not python_allows(requires_python, host_python):
             return str(version)
     return None
 
@@ -65,6 +73,27 @@ def newer_in(
         if newer:
             return f"{name} {newer}"
     return None
+
+
+def outlook(
+    env: Environment,
+    reached: Iterable[str],
+    packages: Mapping[str, ResolvedPackage],
+    newer_files: NewerFiles,
+    pre: bool,
+) -> tuple[tuple[str, str], ...]:
+    """The newest release ``env``'s Python admits of each package of ``reached`` that has a
+    newer one than in ``packages``: Pythons with the same outlook likely resolve alike."""
+    python = Version(f"{env.python[0]}.{env.python[1]}")
+    found = []
+    for name in sorted(reached):
+        package = packages[name]
+        if package.direct:
+            continue
+        admitted = [version for version, _ in _admitted(package, python, newer_files, pre)]
+        if admitted:
+            found.append((name, str(max(admitted))))
+    return tuple(found)
 
 
 def lead_environments(
