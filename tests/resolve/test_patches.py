@@ -16,7 +16,7 @@ from dephash.resolve.merge import merge
 from dephash.resolve.patches import SPLITS, split_by_patch, split_point
 from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import Placement
-from tests.support.fakes import FakeResolver
+from tests.support.fakes import ByPython, FakeResolver
 
 HOST = environment((3, 11), OS.LINUX, Machine.X86_64)
 HOST_ARM = environment((3, 11), OS.LINUX, Machine.ARM64)
@@ -73,7 +73,7 @@ def test_an_environment_splits_where_the_host_s_release_needs_a_later_patch(
     late = package("lib", "2.0", requires_python=">=3.11.5")
     host = Resolution((package("app", "1.0", "lib"), late), marker_values(replace(HOST, patch=7)))
     early = Resolution((package("app", "1.0", "lib"), package("lib", "1.0")))
-    resolver = FakeResolver([host, early])  # the host's answer widened, then 3.11.0's
+    resolver = ByPython({None: [host], "3.11": [early]})  # the host's answer widened; 3.11.0's
 
     def newer(name: str, version: str) -> list[DistFile]:
         return [wheel("lib", "2.0", ">=3.11.5")] if (name, version) == ("lib", "1.0") else []
@@ -83,7 +83,8 @@ def test_an_environment_splits_where_the_host_s_release_needs_a_later_patch(
         interpreter_for=lambda env: "/usr/bin/python3.11", newer_files=newer,
     )  # fmt: skip
     # X.Y.0 is not what the real interpreter is: pip judges the tags of 3.11(.0) instead.
-    _, request = resolver.requests
+    assert resolver.pythons() == ["3.11", None]
+    (request,) = (asked for asked in resolver.requests if "--python-version" in asked.arguments)
     assert request.python is None
     assert request.arguments[2:] == tuple(environment_arguments(HOST))
     parts = [

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
@@ -28,6 +30,49 @@ class FakeResolver:
         if isinstance(answer, Exception):
             raise answer
         return answer
+
+
+class ByPython:
+    """pip as a fake that answers by the Python a run is for (``--python-version``; ``None``:
+    the host's), each Python's answers in turn (the last repeats): runs go in parallel. A run
+    for a Python of ``after`` answers once one for the Python it names has begun (or after
+    a few seconds); ``overlapped`` says whether it had."""
+
+    def __init__(
+        self,
+        answers: Mapping[str | None, Sequence[Resolution | Exception]],
+        after: Mapping[str | None, str] | None = None,
+    ) -> None:
+        self.answers = {python: list(queue) for python, queue in answers.items()}
+        self.after = dict(after or {})
+        self.begun = {python: threading.Event() for python in answers}
+        self.runs: list[tuple[str | None, list[str]]] = []
+        self.requests: list[ResolveRequest] = []
+        self.overlapped: list[bool] = []
+        self.lock = threading.Lock()
+
+    def resolve(self, request: ResolveRequest) -> Resolution:
+        arguments, inputs = request.arguments, request.input_arguments
+        python = (
+            arguments[arguments.index("--python-version") + 1]
+            if "--python-version" in arguments
+            else None
+        )
+        read = [Path(inputs[i + 1]).read_text() for i, arg in enumerate(inputs) if arg == "-r"]
+        self.begun[python].set()
+        if python in self.after:
+            self.overlapped.append(self.begun[self.after[python]].wait(5))
+        with self.lock:
+            self.runs.append((python, read))
+            self.requests.append(request)
+            queue = self.answers[python]
+            answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def pythons(self) -> list[str | None]:
+        return sorted((python for python, _ in self.runs), key=str)
 
 
 class MemoryIndex(IndexReader):
