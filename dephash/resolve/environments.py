@@ -74,9 +74,8 @@ def place(
     none fits, as for its Python on this machine or on its lead's platform). An
     environment whose Python admits a newer release than the host's of a package it
     installs (``newer_files`` lists them) is resolved on its own too: each environment
-    gets the version pip would choose there. One environment of each Python leads it; a
-    lead runs pip only where no answer resolved for another Python serves it (reuse.py),
-    and one the widened host run cannot change runs alongside that run.
+    gets the version pip would choose there. A Python's lead runs pip only where no answer
+    for another Python serves it (reuse.py); runs the widened one cannot change go beside it.
     """
     hosted = {package.name: package for package in host.packages}
     files = remembered(files_of)
@@ -110,9 +109,7 @@ def place(
         )  # fmt: skip
 
     def interpreter(env: Environment, late: bool) -> str | None:
-        # Where a release needs a later patch release, pip must judge X.Y.0: a real
-        # interpreter of X.Y is a later one.
-        return None if late else interpreter_for(env)
+        return None if late else interpreter_for(env)  # pip must judge X.Y.0: a real one is later
 
     def reuse(answer: Placement, env: Environment) -> Placement | None:
         if checks is None or keep(env) != keep(answer.environment):
