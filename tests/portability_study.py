@@ -4,9 +4,10 @@ claim to, for real requirement lists, on the public index?
     python -m tests.portability_study PATH/TO/uv [WORK_DIR [LIST...]]
 
 For each list of ``tests/study/`` (requirements of the kinds well-known public projects
-keep) it writes a portable file (``--python-version '>=3.10,<3.15'``, every platform) and
-a ``--host-only`` file, judges each one with ``uv pip install --dry-run --require-hashes``
-for Linux x86_64, macOS arm64 and Windows x86_64 on Python 3.10 to 3.14, runs ``dephash
+keep) it writes a portable file (``--python-version '>=3.10,<3.15'``, every platform;
+narrowed to the platforms with most wheels only where that fails) and a ``--host-only``
+file, judges each one with ``uv pip install --dry-run --require-hashes`` for Linux x86_64
+and arm64, macOS arm64 and Windows x86_64 and arm64 on Python 3.10 to 3.14, runs ``dephash
 check`` on the portable file, compares its pins for this interpreter with ``uv pip compile
 --generate-hashes``, and installs a few lists for real with the pyenv interpreters this
 machine has. WORK_DIR (default: a temporary folder) keeps every file and log; its
@@ -36,15 +37,24 @@ PLATFORMS = {
     "linux": "x86_64-unknown-linux-gnu",
     "macos": "aarch64-apple-darwin",
     "windows": "x86_64-pc-windows-msvc",
+    "linux-arm64": "aarch64-unknown-linux-gnu",
+    "windows-arm64": "aarch64-pc-windows-msvc",
 }
 # A list whose portable resolution takes longer than this is dropped from the study.
-GEN_LIMIT = 300
-# Where a list's portable file cannot cover every environment, the narrower try: the
-# judged platforms (Windows on arm64 has fewest wheels); ansible-lint refuses Windows.
+GEN_LIMIT = 600
+# One uv judgement; an sdist pinned for a foreign platform may make uv build its metadata.
+JUDGE_LIMIT = 300
+# Where a list's portable file cannot cover every environment, the narrower fallback:
+# Windows on arm64 (fewest wheels) left out; ansible-lint refuses Windows.
 NARROWED = ("--platform", "linux", "--platform", "macos", "--platform", "win_amd64")
 NARROWER = {"ansible": ("--platform", "linux", "--platform", "macos")}
-# The judged platform each --platform value covers.
-JUDGED = {"linux": "linux", "macos": "macos", "windows": "windows", "win_amd64": "windows"}
+# The judged platforms each --platform value covers (linux and windows: both machines).
+JUDGED = {
+    "linux": ("linux", "linux-arm64"),
+    "macos": ("macos",),
+    "windows": ("windows", "windows-arm64"),
+    "win_amd64": ("windows",),
+}
 # Lists installed for real with each pyenv interpreter (wheels with compiled code included).
 INSTALLED = ("flask-app", "keyring", "pytest-dev")
 
@@ -160,7 +170,7 @@ def judge(uv: str, pinned: Path, env: dict[str, str], platforms: list[str]) -> d
             command = [uv, "pip", "install", "--dry-run", "--require-hashes", "--no-progress"]
             command += ["--python-platform", PLATFORMS[os_name], "--python-version", python]
             command += ["--target", str(target), "--index-url", INDEX, "-r", str(pinned)]
-            done = _run(command, env)
+            done = _run(command, env, JUDGE_LIMIT)
             ok = done.returncode == 0
             verdicts[f"{os_name}/{python}"] = "ok" if ok else _first_error(done.stderr)
     return verdicts
@@ -260,7 +270,7 @@ def study(uv: str, work: Path, names: list[str]) -> list[Outcome]:
             stderr.rename(folder / f"portable-failed-{len(outcome.failed_gens)}.stderr")
         host_gen = gen(source, host, ["--host-only"], env)[0]
         if outcome.gen == "ok":
-            named = {JUDGED[o] for o in outcome.options if o in JUDGED}
+            named = {p for o in outcome.options for p in JUDGED.get(o, ())}
             platforms = [p for p in PLATFORMS if p in named] or list(PLATFORMS)
             outcome.portable = judge(uv, portable, env, platforms)
             outcome.check = check(portable, env)
@@ -291,8 +301,7 @@ def report(outcomes: list[Outcome]) -> str:
     failures = []
     for o in outcomes:
         gen_cell = f"ok, {o.gen_seconds:.0f} s" if o.gen == "ok" else "failed"
-        if len(o.options) > 2:
-            gen_cell += " (" + " ".join(o.options[2:]) + ")"
+        gen_cell += " (" + (" ".join(o.options[2:]) or "every platform") + ")"
         ok_installs = sum(v.startswith("ok") for v in o.installs.values())
         installs = f"{ok_installs}/{len(o.installs)}" if o.installs else "-"
         check_cell = o.check.split(":")[0] if o.check else "-"
@@ -317,6 +326,7 @@ def report(outcomes: list[Outcome]) -> str:
         f"host-only files: {host.count('ok')}/{len(host)}."
     )
     compile_lines = [f"- {o.name}: {o.compile}" for o in outcomes if o.compile]
+    warning_lines = [f"- {o.name}: {w}" for o in outcomes if o.gen == "ok" for w in o.gen_warnings]
     return "\n".join(
         [
             *rows,
@@ -330,6 +340,10 @@ def report(outcomes: list[Outcome]) -> str:
             "Against uv pip compile:",
             "",
             *compile_lines,
+            "",
+            "Warnings of the portable gen:",
+            "",
+            *(warning_lines or ["- none"]),
             "",
         ]
     )

@@ -57,6 +57,24 @@ def test_an_environment_without_a_wheel_takes_the_sdist(
     assert result.stderr == NATIVE_WARNING
 
 
+def test_an_os_only_dependency_comes_from_the_same_os_on_another_machine(
+    json_index: JsonIndex, workdir: Path, native: list[Path]
+) -> None:
+    # Linux leads Python 3.10 here, and has no file of nw-winonly: Windows on x86_64 answers.
+    dist = workdir.parent / "dist"
+    for tag in ("py3-none-win_amd64", "py3-none-win_arm64"):
+        json_index.add_file("nw-winonly", make_wheel(dist, "nw-winonly", "1.0", tag=tag))
+    with (workdir / "in.txt").open("a") as source:
+        source.write("nw-winonly ; sys_platform == 'win32'\n")
+    platforms = ("--platform", "linux", "--platform", "windows")
+    result = run("gen", "-i", json_index.url, *PYTHONS, *platforms, "in.txt")
+    assert result.exit_code == 0, result.output
+    assert pinned(result.stdout)["nw-winonly"][0] == "1.0"
+    assert 'nw-winonly==1.0 ; sys_platform == "win32" \\' in result.stdout.splitlines()
+    assert pinned(result.stdout)["nw-native"] == ("2.0", hashes(native))
+    assert result.stderr == NATIVE_WARNING.replace("on Windows", "on Linux and Windows")
+
+
 def test_one_platform_without_the_wheel_hashes_the_sdist_alone(
     json_index: JsonIndex, workdir: Path, native: list[Path]
 ) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dephash.distributions import SDIST_SUFFIXES
 from dephash.environments import NEWEST_PLATFORM, describe, environment, same_place
-from dephash.model import Environment, MarkerEnvironment, ResolvedPackage
+from dephash.model import Environment, Machine, MarkerEnvironment, ResolvedPackage
 from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import FilesOf
 from dephash.wheeltags import FileFilter
@@ -71,7 +71,8 @@ def sibling_runs(
 ) -> list[Run]:
     """The runs for ``env``'s Python on other platforms, to try where no wheel fits ``env``:
     this machine's (the resolving interpreter ``host_python`` where it is that Python, a real
-    ``pythonX.Y`` on PATH, else this machine's tags), then ``lead``'s."""
+    ``pythonX.Y`` on PATH, else this machine's tags), then its OS's on other machines, then
+    ``lead``'s."""
     own = run_for(env, interpreter_for(env))
     here = [
         environment(env.python, os, machine)
@@ -83,6 +84,12 @@ def sibling_runs(
         runs = [Run(host_python)]
     else:
         runs = [run_for(sibling, interpreter_for(sibling)) for sibling in here]
+    # Its OS's markers pull in what only that OS installs (pywinpty on Windows).
+    runs += [
+        run_for(sibling, interpreter_for(sibling))
+        for sibling in (environment(env.python, env.os, machine) for machine in Machine)
+        if sibling.machine != env.machine
+    ]
     if lead is not None:
         runs.append(run_for(lead, interpreter_for(lead)))
     return [run for run in dict.fromkeys(runs) if run != own]

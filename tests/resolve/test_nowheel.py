@@ -71,12 +71,15 @@ def test_the_resolving_interpreter_stands_for_its_own_python() -> None:
         Run("/venv/python"),
         tags(WINDOWS),
     ]
-    assert sibling_runs(WINDOWS_ARM, None, HOST, None, no_interpreter) == [Run(None)]
+    assert sibling_runs(WINDOWS_ARM, None, HOST, None, no_interpreter) == [
+        Run(None),
+        tags(WINDOWS),
+    ]
     assert Run(None).shown == "the resolving interpreter"
     assert not Run("/venv/python").wheels_only
 
 
-def test_another_python_takes_this_machine_s_interpreter_or_tags_then_the_lead_s() -> None:
+def test_another_python_takes_this_machine_s_run_then_its_os_s_then_the_lead_s() -> None:
     assert sibling_runs(OLD_ARM, OLD_WINDOWS, HOST, None, no_interpreter) == [
         tags(OLD_LINUX),
         tags(OLD_WINDOWS),
@@ -87,9 +90,21 @@ def test_another_python_takes_this_machine_s_interpreter_or_tags_then_the_lead_s
         Run("/usr/bin/python3.10"),
         tags(OLD_WINDOWS),
     ]
-    # This machine's environment is the lead: tried once; and never the environment itself.
-    assert sibling_runs(OLD_ARM, OLD_LINUX, HOST, None, no_interpreter) == [tags(OLD_LINUX)]
-    assert sibling_runs(OLD_LINUX, None, HOST, None, no_interpreter) == []
+    # This machine's environment is the lead: tried once, then the same OS on x86_64 (what
+    # only Windows installs has no Linux file); and never the environment itself.
+    assert sibling_runs(OLD_ARM, OLD_LINUX, HOST, None, no_interpreter) == [
+        tags(OLD_LINUX),
+        tags(OLD_WINDOWS),
+    ]
+    old_mac = environment((3, 10), OS.MACOS, Machine.ARM64)
+    assert sibling_runs(OLD_ARM, old_mac, HOST, None, no_interpreter) == [
+        tags(OLD_LINUX),
+        tags(OLD_WINDOWS),
+        tags(old_mac),
+    ]
+    assert sibling_runs(OLD_LINUX, None, HOST, None, no_interpreter) == [
+        tags(environment((3, 10), OS.LINUX, Machine.ARM64))
+    ]
     assert run_for(OLD_LINUX, "/usr/bin/python3.10") == Run("/usr/bin/python3.10")
 
 
@@ -253,9 +268,11 @@ def test_the_siblings_are_tried_in_turn_and_pip_s_first_reason_stays(workdir: Pa
         "cannot resolve for CPython 3.10 on Windows on arm64: no wheel of arm there (runs for "
         "another platform"
     )
-    # The host, its own tags, this machine's tags: where a run for a real interpreter fails,
-    # nothing else is tried.
-    assert len(lacking.requests) == 3
+    # The host, its own tags, this machine's tags, Windows on x86_64's: where a run for a real
+    # interpreter fails, nothing else is tried.
+    assert [request.arguments[2:] for request in lacking.requests[1:]] == [
+        tags(OLD_ARM).arguments, tags(OLD_LINUX).arguments, tags(OLD_WINDOWS).arguments,
+    ]  # fmt: skip
     real = FakeResolver([ResolutionError("host: no"), ResolutionError("pip says no"), host])
     with pytest.raises(InputError, match=r"pip says no$"):
         place(host, ROOTS, [OLD_ARM], real, REQUEST, files_of, lambda env: {},
