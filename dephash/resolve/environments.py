@@ -27,13 +27,13 @@ from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.model import Environment, Resolution, ResolvedPackage
 from dephash.resolve import Resolver, ResolveRequest
-from dephash.resolve.interpreters import OLDEST
 from dephash.resolve.keep import resolve_keeping
 from dephash.resolve.newer import NewerFiles, lead_environments, newer_in
 from dephash.resolve.newer import outlook as _outlook
 from dephash.resolve.nowheel import (
     Run,
     forbidden,
+    hint_for,
     plain_reason,
     run_for,
     sibling_runs,
@@ -100,9 +100,10 @@ def place(
     def resolve(
         env: Environment, gaps: Sequence[str], late: bool, lead: Environment | None = None
     ) -> Placement:
+        python = interpreter(env, late)
         return _resolve_for(
             env, gaps, roots, resolver, request, files, keep(env), only_binary,
-            interpreter(env, late), same_place(env, host.environment),
+            python, hint_for(env, python, same_place(env, host.environment), late),
             # pip judges X.Y.0 where a release needs a later patch: no run elsewhere stands in.
             () if late else sibling_runs(env, lead, host.environment, request.python,
                                          interpreter_for),
@@ -230,7 +231,7 @@ def place(
                 )
             return _resolve_for(
                 env, walked.gaps, roots, resolver, request, files, keep(env), only_binary,
-                None, same_place(env, host.environment),
+                None, hint_for(env, None, same_place(env, host.environment), True),
             )  # fmt: skip
 
         placed = tuple(split_by_patch(placed, checks, keep, place_from, roots.pre))
@@ -307,26 +308,13 @@ def _resolve_for(
     keep: Mapping[str, str],
     only_binary: Sequence[str],
     python: str | None,
-    at_home: bool,
+    hint: str,
     siblings: Sequence[Run] = (),
 ) -> Placement:
     """pip's answer for ``env``; where pip with its tags fails (no wheel fits there), the
-    answer of the first of ``siblings`` (its Python elsewhere) that the walk says serves it."""
+    answer of the first of ``siblings`` (its Python elsewhere) that the walk says serves it.
+    ``hint`` follows pip's reason in the error."""
     own = run_for(env, python)
-    if python:
-        hint = ""
-    elif at_home and env.python < OLDEST:
-        hint = " (runs for another Python take wheels only)"
-    elif at_home:
-        hint = (
-            f" (runs for another Python take wheels only; a python{env.python[0]}."
-            f"{env.python[1]} on PATH lets pip build sdists for it on this machine)"
-        )
-    else:
-        hint = (
-            " (runs for another platform take wheels only; --platform and --python-version "
-            "narrow the file to the environments that install)"
-        )
     asked = functools.partial(
         _rounds, env, gaps, roots, resolver, request, files_of, keep, only_binary
     )

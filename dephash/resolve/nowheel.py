@@ -21,6 +21,7 @@ from pathlib import Path
 from dephash.distributions import SDIST_SUFFIXES
 from dephash.environments import NEWEST_PLATFORM, describe, environment, same_place
 from dephash.model import Environment, Machine, MarkerEnvironment, ResolvedPackage
+from dephash.resolve.interpreters import OLDEST
 from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import FilesOf
 from dephash.wheeltags import FileFilter
@@ -54,6 +55,30 @@ class Run:
     @property
     def shown(self) -> str:
         return self.python or " ".join(self.arguments) or "the resolving interpreter"
+
+
+def hint_for(env: Environment, python: str | None, at_home: bool, one_patch: bool) -> str:
+    """What the error adds to pip's reason for ``env`` (run with ``python``, else by tags;
+    ``one_patch``: judging one patch release of its Python by tags, as no interpreter is)."""
+    if python:
+        return ""
+    major, minor = env.python
+    if one_patch:
+        return (
+            f" (a release needs a later patch release of Python {major}.{minor}: pip judges "
+            "each range of its patch releases by tags, which take wheels only)"
+        )
+    if at_home and env.python < OLDEST:
+        return " (runs for another Python take wheels only)"
+    if at_home:
+        return (
+            f" (runs for another Python take wheels only; a python{major}.{minor} on PATH "
+            "lets pip build sdists for it on this machine)"
+        )
+    return (
+        " (runs for another platform take wheels only; --platform and --python-version "
+        "narrow the file to the environments that install)"
+    )
 
 
 def run_for(env: Environment, python: str | None) -> Run:

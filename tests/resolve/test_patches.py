@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from dephash.environments import environment, marker_values
-from dephash.errors import ResolutionError
+from dephash.errors import InputError, ResolutionError
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile
 from dephash.model import OS, DistFile, Environment, Machine, Resolution, ResolvedPackage
 from dephash.resolve import ResolveRequest
 from dephash.resolve.environments import place
 from dephash.resolve.merge import merge
+from dephash.resolve.nowheel import hint_for
 from dephash.resolve.patches import SPLITS, split_by_patch, split_point
 from dephash.resolve.pipinput import environment_arguments
 from dephash.resolve.walk import Placement
@@ -234,3 +237,30 @@ def test_a_real_interpreter_s_answer_for_a_later_patch_release_is_asked_again_by
     assert by_tags.arguments[2:] == tuple(environment_arguments(HOST))
     parts = [(p.environment.patch, p.until, sorted(p.packages)) for p in placements]
     assert parts == [(0, 5, ["app", "helper", "old"]), (5, None, ["app"])]
+
+
+def test_where_pip_cannot_judge_x_y_0_by_tags_the_error_says_why(workdir: Path) -> None:
+    late = package("lib", "2.0", requires_python=">=3.11.5")
+    host = Resolution((package("app", "1.0", "lib"), late), marker_values(replace(HOST, patch=7)))
+    resolver = FakeResolver([host, ResolutionError("pip could not resolve: jsmin")])
+    with pytest.raises(InputError) as raised:
+        place(
+            host, ROOTS, [HOST], resolver, REQUEST, files, lambda env: {},
+            interpreter_for=lambda env: "/usr/bin/python3.11",
+        )  # fmt: skip
+    message = str(raised.value)
+    assert message.startswith("cannot resolve for CPython 3.11 on Linux on x86_64: pip could not")
+    assert message.endswith(
+        "(a release needs a later patch release of Python 3.11: pip judges each range of its "
+        "patch releases by tags, which take wheels only)"
+    )
+    assert "on PATH" not in message
+
+
+def test_the_hint_names_what_would_help() -> None:
+    assert hint_for(HOST, "/usr/bin/python3.11", True, False) == ""
+    assert "python3.11 on PATH" in hint_for(HOST, None, True, False)
+    old = environment((3, 9), OS.LINUX, Machine.X86_64)
+    assert hint_for(old, None, True, False) == " (runs for another Python take wheels only)"
+    assert "--platform and --python-version narrow" in hint_for(HOST, None, False, False)
+    assert "later patch release" in hint_for(HOST, None, True, True)
