@@ -42,7 +42,7 @@ from dephash.resolve.nowheel import (
 from dephash.resolve.patches import split_by_patch
 from dephash.resolve.pipinput import environment_input
 from dephash.resolve.reuse import chains, in_turn, lasting_gaps, remembered, reused
-from dephash.resolve.walk import FilesOf, Placement, Walk, patch_ends, walk
+from dephash.resolve.walk import FilesOf, Placement, Walk, patch_ends, placement_of, walk
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +179,7 @@ def place(
             if env in early or (env not in pending and newer(env)):
                 pending[env] = ()
         placements.update(
-            (env, Placement(env, {name: hosted[name] for name in walks[env].reached},
-                            walks[env].conditional))
+            (env, placement_of(env, hosted, walks[env]))
             for env in environments
             if env not in pending
         )  # fmt: skip
@@ -226,9 +225,7 @@ def place(
             # The host's answer where it serves the later patch releases of its own Python.
             walked = walk(hosted, roots, env, files, only_binary)
             if _dotted(env.python) == host.environment.python_version and not walked.gaps:
-                return Placement(
-                    env, {name: hosted[name] for name in walked.reached}, walked.conditional
-                )
+                return placement_of(env, hosted, walked)
             return _resolve_for(
                 env, walked.gaps, roots, resolver, request, files, keep(env), only_binary,
                 None, hint_for(env, None, same_place(env, host.environment), True),
@@ -292,9 +289,7 @@ def _served(
         packages = _widened(packages, roots, resolver, asked, lacking, keep)
         walks = {env: walk(packages, roots, env, files_of, only_binary) for env in others}
     return {
-        env: Placement(env, {name: packages[name] for name in walked.reached}, walked.conditional)
-        for env, walked in walks.items()
-        if not walked.gaps
+        env: placement_of(env, packages, walked) for env, walked in walks.items() if not walked.gaps
     }
 
 
@@ -334,7 +329,7 @@ def _resolve_for(
                 continue
             if not walked.gaps:
                 log.debug("%s: no wheel fits there; resolved with %s", describe([env]), run.shown)
-                return _placement(env, found, walked)
+                return placement_of(env, found, walked)
             reason = forbidden(found.values(), env, files_of, only_binary)
             if reason:
                 raise InputError(f"cannot resolve for {describe([env])}: {reason}") from None
@@ -344,11 +339,7 @@ def _resolve_for(
             f"cannot resolve for {describe([env])}: pip's answer still lacks "
             f"{', '.join(walked.gaps)} (no release of it installs there?)"
         )
-    return _placement(env, found, walked)
-
-
-def _placement(env: Environment, found: Mapping[str, ResolvedPackage], walked: Walk) -> Placement:
-    return Placement(env, {name: found[name] for name in walked.reached}, walked.conditional)
+    return placement_of(env, found, walked)
 
 
 def _rounds(

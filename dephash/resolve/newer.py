@@ -22,7 +22,7 @@ from dephash.model import DistFile, Environment, MarkerEnvironment, ResolvedPack
 NewerFiles = Callable[[str, str], Sequence[DistFile]]
 
 
-def _admitted(
+def admitted(
     package: ResolvedPackage, python: Version, newer_files: NewerFiles, pre: bool
 ) -> Iterable[tuple[Version, str | None]]:
     """Each newer release of ``package`` pip would choose (not yanked, not a pre-release
@@ -48,7 +48,7 @@ def newer_release(
     python = Version(f"{env.python[0]}.{env.python[1]}")
     if package.direct or (python.major, python.minor) == (host_python.major, host_python.minor):
         return None
-    for version, requires_python in _admitted(package, python, newer_files, pre):
+    for version, requires_python in admitted(package, python, newer_files, pre):
         if not python_allows(requires_python, host_python):
             return str(version)
     return None
@@ -90,9 +90,9 @@ def outlook(
         package = packages[name]
         if package.direct:
             continue
-        admitted = [version for version, _ in _admitted(package, python, newer_files, pre)]
-        if admitted:
-            found.append((name, str(max(admitted))))
+        versions = [version for version, _ in admitted(package, python, newer_files, pre)]
+        if versions:
+            found.append((name, str(max(versions))))
     return tuple(found)
 
 

@@ -16,11 +16,10 @@ from dataclasses import replace
 
 from packaging.version import Version
 
-from dephash.distributions import split_version
 from dephash.environments import describe
 from dephash.markers import python_allows
 from dephash.model import Environment, ResolvedPackage
-from dephash.resolve.newer import NewerFiles
+from dephash.resolve.newer import NewerFiles, admitted
 from dephash.resolve.walk import LAST_PATCH, Placement
 
 log = logging.getLogger(__name__)
@@ -47,12 +46,8 @@ def split_point(
     start = Version(f"{major}.{minor}.{env.patch}")
     newest = Version(f"{major}.{minor}.{LAST_PATCH}")
     found: int | None = None
-    for item in newer_files(package.name, package.version):
-        version = split_version(item.filename)
-        if item.yanked is not None or version is None or (version.is_prerelease and not pre):
-            continue
-        needs = item.requires_python
-        if python_allows(needs, newest) and not python_allows(needs, start):
+    for _, needs in admitted(package, newest, newer_files, pre):
+        if not python_allows(needs, start):
             first = _first_patch(needs or "", major, minor, env.patch)
             found = first if found is None else min(found, first)
     return found

@@ -22,7 +22,7 @@ from dephash.environments import describe
 from dephash.inputs.reqfile import RequirementsFile
 from dephash.model import Environment, ResolvedPackage
 from dephash.resolve.newer import NewerFiles, newer_in
-from dephash.resolve.walk import FilesOf, Placement, Walk, walk
+from dephash.resolve.walk import FilesOf, Placement, Walk, placement_of, walk
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def reused(
     if walked is None:
         return None
     log.debug("%s: the answer for %s serves it", describe([env]), describe([by]))
-    return Placement(env, {name: packages[name] for name in walked.reached}, walked.conditional)
+    return placement_of(env, packages, walked)
 
 
 def lasting_gaps(walked: Walk, packages: Mapping[str, ResolvedPackage]) -> tuple[str, ...]:

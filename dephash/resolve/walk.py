@@ -61,6 +61,13 @@ class Placement:
     until: int | None = None
 
 
+def placement_of(
+    env: Environment, packages: Mapping[str, ResolvedPackage], walked: Walk
+) -> Placement:
+    """``env``'s placement: the ``packages`` its walk of them reached."""
+    return Placement(env, {name: packages[name] for name in walked.reached}, walked.conditional)
+
+
 def walk(
     packages: Mapping[str, ResolvedPackage],
     roots: RequirementsFile,
