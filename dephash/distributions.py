@@ -24,6 +24,11 @@ def is_archive(filename: str) -> bool:
     return filename.lower().endswith(ARCHIVE_SUFFIXES)
 
 
+def strip_fragment(url: str) -> str:
+    """``url`` without its ``#fragment`` (a hash pip or an index put there)."""
+    return url.split("#", 1)[0]
+
+
 def url_filename(url: str) -> str:
     """The file name a URL ends with, unquoted."""
     return urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])

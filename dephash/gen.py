@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from dephash.diff import Changes, compare
+from dephash.distributions import strip_fragment
 from dephash.environments import chosen_environments, describe, files_for, marker_values
 from dephash.errors import IndexUnreachable, InputError, ResolutionError
 from dephash.files import display_path
 from dephash.formats import read_pinned
 from dephash.guards.sources import index_for
 from dephash.hashing.cache import DigestCache
-from dephash.hashing.collect import ReleaseFiles, lock_files, strip_fragment
+from dephash.hashing.collect import ReleaseFiles, lock_files
 from dephash.hashing.early import EarlyWork
 from dephash.hashing.hasher import Hasher
 from dephash.hashing.progress import Progress

@@ -31,6 +31,7 @@ from packaging.version import InvalidVersion, Version
 from dephash.check.lines import location_of
 from dephash.check.model import Finding, FindingKind
 from dephash.check.releases import Listing
+from dephash.distributions import strip_fragment
 from dephash.errors import IndexUnreachable, ResolutionError
 from dephash.files import scratch_file
 from dephash.index.reader import IndexReader
@@ -125,7 +126,7 @@ def _env_metadata(
 def pin(line: RequirementLine) -> str:
     """What ``line`` pins, as metadata is keyed: ``name==version`` or ``name @ url``."""
     if line.url:
-        return f"{line.name} @ {line.url.split('#', 1)[0]}"
+        return f"{line.name} @ {strip_fragment(line.url)}"
     return f"{line.name}=={line.pinned_version}"
 
 

@@ -11,8 +11,8 @@ from packaging.version import InvalidVersion, Version
 from dephash.check.lines import location_of
 from dephash.check.model import CheckOptions, Drift, Finding, FindingKind
 from dephash.diff import diff_pins
+from dephash.distributions import strip_fragment
 from dephash.files import display_path
-from dephash.hashing.collect import strip_fragment
 from dephash.http import NetworkSettings
 from dephash.inputs import InputSource
 from dephash.inputs.reqfile import RequirementLine, RequirementsFile

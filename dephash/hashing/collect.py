@@ -10,7 +10,7 @@ from datetime import datetime
 
 from packaging.utils import canonicalize_name
 
-from dephash.distributions import parsed_version, url_filename
+from dephash.distributions import parsed_version, strip_fragment, url_filename
 from dephash.errors import EnvironmentFailure, InputError
 from dephash.guards.cutoff import before_cutoff, cutoff_text
 from dephash.guards.sources import (
@@ -32,11 +32,6 @@ from dephash.redact import redact
 from dephash.wheeltags import FileFilter
 
 log = logging.getLogger(__name__)
-
-
-def strip_fragment(url: str) -> str:
-    """``url`` without its ``#fragment`` (a hash pip or an index put there)."""
-    return url.split("#", 1)[0]
 
 
 class ReleaseFiles:

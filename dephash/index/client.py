@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
-from dephash.distributions import is_archive
+from dephash.distributions import is_archive, strip_fragment
 from dephash.errors import IndexUnreachable
 from dephash.http import NetworkSettings, describe_failure, read_chunks
 from dephash.index.lazywheel import wheel_metadata
@@ -120,7 +120,7 @@ class IndexClient(IndexReader):
         Any other failure, or a body over :data:`METADATA_LIMIT`, raises
         :class:`IndexUnreachable`.
         """
-        url = item.url.split("#", 1)[0] + ".metadata"
+        url = strip_fragment(item.url) + ".metadata"
         if not url.startswith(("http://", "https://")):
             return None
         log.debug("fetching core metadata %s", redact(url))
@@ -132,7 +132,7 @@ class IndexClient(IndexReader):
         HTTP only), unverified; ``None`` where the server answers no range request or the
         archive holds no one such file. A failing request raises :class:`IndexUnreachable`.
         """
-        url = item.url.split("#", 1)[0]
+        url = strip_fragment(item.url)
         if not url.startswith(("http://", "https://")):
             return None
         log.debug("reading the metadata inside %s by range requests", redact(url))
